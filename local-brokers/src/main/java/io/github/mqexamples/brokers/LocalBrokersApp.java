@@ -1,0 +1,96 @@
+package io.github.mqexamples.brokers;
+
+import io.github.mqexamples.common.Cli;
+import io.github.mqexamples.common.GracefulShutdown;
+import io.github.mqexamples.common.Log;
+import io.github.mqexamples.common.Settings;
+import io.github.mqexamples.common.Values;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CountDownLatch;
+import org.slf4j.Logger;
+
+/**
+ * Real brokers without Docker, for people: a RabbitMQ node (with the management UI) and a Kafka broker on
+ * the usual ports, until Ctrl-C. A broker already answering on its port is reused rather than started.
+ *
+ * <pre>java -jar local-brokers/target/local-brokers.jar</pre>
+ */
+public final class LocalBrokersApp {
+
+    static final Settings SETTINGS = new Settings("local-brokers",
+            "Starts a real RabbitMQ node (from the installed rabbitmq-server) and a real Kafka broker, until Ctrl-C.")
+            .add("rabbitmq-port", "LOCAL_RABBITMQ_PORT", "5672", "AMQP port; 0 = any free port")
+            .add("management-port", "LOCAL_RABBITMQ_MANAGEMENT_PORT", "15672", "management UI port; 0 = any free port")
+            .add("kafka-port", "LOCAL_KAFKA_PORT", "9092", "Kafka port; 0 = any free port")
+            .add("env-file", "LOCAL_BROKERS_ENV_FILE", null, "also write RABBITMQ_URL=... and KAFKA_BOOTSTRAP_SERVERS=..."
+                    + " to this file once both are ready");
+
+    private LocalBrokersApp() {
+    }
+
+    public static void main(String[] args) {
+        if (System.getenv("LOG_LEVEL") == null) {
+            // The Kafka broker logs a great deal at INFO and WARN; only its errors belong in this terminal.
+            System.setProperty("org.slf4j.simpleLogger.log.kafka", "error");
+            System.setProperty("org.slf4j.simpleLogger.log.org.apache.kafka", "error");
+        }
+        Cli.main(SETTINGS, args, LocalBrokersApp::run);
+    }
+
+    private static int run(Values v) throws Exception {
+        Logger log = Log.forProgram("local-brokers");
+        int rabbitPort = v.integer("rabbitmq-port", 0, 65535);
+        int managementPort = v.integer("management-port", 0, 65535);
+        int kafkaPort = v.integer("kafka-port", 0, 65535);
+        List<AutoCloseable> started = new ArrayList<>();
+        CountDownLatch stop = new CountDownLatch(1);
+        GracefulShutdown shutdown = GracefulShutdown.install(stop::countDown, Duration.ofSeconds(90));
+        try {
+            String rabbitUrl;
+            if (rabbitPort != 0 && FreePorts.answers("localhost", rabbitPort)) {
+                rabbitUrl = "amqp://guest:guest@localhost:" + rabbitPort + "/";
+                log.info("RabbitMQ: a broker already answers on localhost:{}; using it (not started here)", rabbitPort);
+            } else {
+                long t0 = System.nanoTime();
+                LocalRabbitMq rabbit = LocalRabbitMq.launch(rabbitPort, managementPort);
+                started.add(rabbit);
+                rabbitUrl = "amqp://guest:guest@localhost:" + rabbit.amqpPort() + "/";
+                log.info("RabbitMQ: started a private node in {} s: {} , management UI {} (guest/guest)",
+                        seconds(t0), rabbitUrl.replace("guest:guest@", "guest:****@"),
+                        rabbit.managementUrl().replace("127.0.0.1", "localhost"));
+            }
+            String kafkaServers;
+            if (kafkaPort != 0 && FreePorts.answers("localhost", kafkaPort)) {
+                kafkaServers = "localhost:" + kafkaPort;
+                log.info("Kafka: a broker already answers on {}; using it (not started here)", kafkaServers);
+            } else {
+                long t0 = System.nanoTime();
+                LocalKafka kafka = LocalKafka.launch(kafkaPort, "localhost");
+                started.add(kafka);
+                kafkaServers = kafka.bootstrapServers();
+                log.info("Kafka: started a KRaft broker in {} s: {}", seconds(t0), kafkaServers);
+            }
+            if (v.optional("env-file").isPresent()) {
+                Files.writeString(Path.of(v.optional("env-file").get()),
+                        "RABBITMQ_URL=" + rabbitUrl + "\nKAFKA_BOOTSTRAP_SERVERS=" + kafkaServers + "\n");
+            }
+            log.info("brokers ready. Press Ctrl-C to stop them (and delete their data).");
+            stop.await();
+            return 0;
+        } finally {
+            for (int i = started.size() - 1; i >= 0; i--) {
+                started.get(i).close();
+            }
+            log.info("brokers stopped");
+            shutdown.finished();
+        }
+    }
+
+    private static String seconds(long startNanos) {
+        return String.format("%.1f", (System.nanoTime() - startNanos) / 1e9);
+    }
+}

@@ -1,0 +1,234 @@
+package io.github.mqexamples.brokers;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Base64;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * A private RabbitMQ node started from the installed {@code rabbitmq-server} (Debian's package), with the
+ * management plugin, on its own ports and with all its files in a temporary directory. It does not touch a
+ * RabbitMQ service the machine may already run. {@link #stop()} and {@link #start()} restart the same node
+ * on the same data; {@link #close()} also deletes it.
+ */
+public final class LocalRabbitMq implements AutoCloseable {
+
+    /** The server script that runs the node in the foreground as the current user. */
+    public static final Path SERVER = Path.of("/usr/lib/rabbitmq/bin/rabbitmq-server");
+
+    private final Path home;
+    private final int amqpPort;
+    private final int managementPort;
+    private final int distPort;
+    private final String nodeName;
+    private final boolean epmdWasRunning;
+    private Process process;
+
+    private LocalRabbitMq(Path home, int amqpPort, int managementPort) {
+        this.home = home;
+        this.amqpPort = amqpPort;
+        this.managementPort = managementPort;
+        this.distPort = FreePorts.next();
+        this.nodeName = "mq-examples-" + amqpPort + "@localhost";
+        this.epmdWasRunning = FreePorts.answers("127.0.0.1", 4369);
+    }
+
+    public static boolean installed() {
+        return Files.isExecutable(SERVER);
+    }
+
+    /** Starts a node; a port of 0 picks a free one. Takes about 5 s. */
+    public static LocalRabbitMq launch(int amqpPort, int managementPort) {
+        if (!installed()) {
+            throw new IllegalStateException(SERVER + " not found: install RabbitMQ (apt-get install -y rabbitmq-server)"
+                    + " or run the brokers with Docker (docker compose up -d)");
+        }
+        try {
+            Path home = Files.createTempDirectory("mq-examples-rabbitmq-");
+            LocalRabbitMq node = new LocalRabbitMq(home, amqpPort == 0 ? FreePorts.next() : amqpPort,
+                    managementPort == 0 ? FreePorts.next() : managementPort);
+            node.writeConfig();
+            node.start();
+            return node;
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /** On free ports: for tests. */
+    public static LocalRabbitMq launch() {
+        return launch(0, 0);
+    }
+
+    /** amqp://guest:guest@127.0.0.1:PORT/ (guest may log in over loopback only, which this is). */
+    public String amqpUrl() {
+        return "amqp://guest:guest@127.0.0.1:" + amqpPort + "/";
+    }
+
+    public int amqpPort() {
+        return amqpPort;
+    }
+
+    public String managementUrl() {
+        return "http://127.0.0.1:" + managementPort;
+    }
+
+    private void writeConfig() throws IOException {
+        Files.createDirectories(home.resolve("mnesia"));
+        Files.createDirectories(home.resolve("log"));
+        Files.writeString(home.resolve("enabled_plugins"), "[rabbitmq_management].\n");
+        // The management listener binds 127.0.0.1 only: its default (all interfaces, IPv4 and IPv6) fails
+        // with eaddrinuse on some machines.
+        Files.writeString(home.resolve("rabbitmq.conf"), String.join("\n",
+                "listeners.tcp.default = 127.0.0.1:" + amqpPort,
+                "management.tcp.ip = 127.0.0.1",
+                "management.tcp.port = " + managementPort,
+                "") );
+        Files.writeString(home.resolve("rabbitmq-env.conf"), "");
+    }
+
+    /** Starts (or restarts) the node and waits until AMQP and the management API answer. */
+    public synchronized void start() {
+        if (process != null) {
+            return;
+        }
+        ProcessBuilder builder = new ProcessBuilder(SERVER.toString());
+        Map<String, String> env = builder.environment();
+        env.put("HOME", home.toString()); // the Erlang cookie lives here
+        env.put("RABBITMQ_NODENAME", nodeName);
+        env.put("RABBITMQ_NODE_PORT", String.valueOf(amqpPort));
+        env.put("RABBITMQ_DIST_PORT", String.valueOf(distPort));
+        env.put("RABBITMQ_MNESIA_BASE", home.resolve("mnesia").toString());
+        env.put("RABBITMQ_LOG_BASE", home.resolve("log").toString());
+        env.put("RABBITMQ_ENABLED_PLUGINS_FILE", home.resolve("enabled_plugins").toString());
+        env.put("RABBITMQ_CONFIG_FILE", home.resolve("rabbitmq.conf").toString());
+        env.put("RABBITMQ_ADVANCED_CONFIG_FILE", home.resolve("advanced.config").toString());
+        env.put("RABBITMQ_CONF_ENV_FILE", home.resolve("rabbitmq-env.conf").toString());
+        builder.redirectErrorStream(true);
+        builder.redirectOutput(ProcessBuilder.Redirect.appendTo(home.resolve("server.out").toFile()));
+        try {
+            process = builder.start();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        awaitReady(Duration.ofSeconds(90));
+    }
+
+    private void awaitReady(Duration timeout) {
+        HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (System.nanoTime() < deadline) {
+            if (!process.isAlive()) {
+                throw new IllegalStateException("RabbitMQ node " + nodeName + " exited with code "
+                        + process.exitValue() + ":\n" + outputTail());
+            }
+            if (FreePorts.answers("127.0.0.1", amqpPort) && managementAnswers(http)) {
+                return;
+            }
+            try {
+                process.waitFor(200, TimeUnit.MILLISECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IllegalStateException("interrupted while starting RabbitMQ", e);
+            }
+        }
+        throw new IllegalStateException("RabbitMQ node " + nodeName + " not ready after " + timeout + ":\n"
+                + outputTail());
+    }
+
+    private boolean managementAnswers(HttpClient http) {
+        try {
+            HttpResponse<String> response = http.send(managementRequest("/api/overview").build(),
+                    HttpResponse.BodyHandlers.ofString());
+            return response.statusCode() == 200;
+        } catch (IOException e) {
+            return false;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return false;
+        }
+    }
+
+    /** A request to the management HTTP API as guest, e.g. {@code /api/queues/%2F/hello}. */
+    public HttpRequest.Builder managementRequest(String path) {
+        return HttpRequest.newBuilder(URI.create(managementUrl() + path))
+                .timeout(Duration.ofSeconds(5))
+                .header("Authorization", "Basic " + Base64.getEncoder()
+                        .encodeToString("guest:guest".getBytes(StandardCharsets.UTF_8)));
+    }
+
+    private String outputTail() {
+        try {
+            List<String> lines = Files.readAllLines(home.resolve("server.out"));
+            return String.join("\n", lines.subList(Math.max(0, lines.size() - 30), lines.size()));
+        } catch (IOException e) {
+            return "(no output: " + e + ")";
+        }
+    }
+
+    /**
+     * Stops the node, keeping its data for {@link #start()}. SIGTERM to the server script makes the Erlang VM
+     * shut down cleanly (queues and messages flushed to disk) in a few seconds.
+     */
+    public synchronized void stop() {
+        if (process == null) {
+            return;
+        }
+        List<ProcessHandle> descendants = process.descendants().toList();
+        process.destroy();
+        try {
+            if (!process.waitFor(60, TimeUnit.SECONDS)) {
+                process.destroyForcibly();
+            }
+            for (ProcessHandle child : descendants) {
+                if (child.isAlive()) {
+                    child.destroy();
+                    child.onExit().get(10, TimeUnit.SECONDS);
+                }
+            }
+        } catch (Exception e) {
+            descendants.forEach(ProcessHandle::destroyForcibly);
+        }
+        process = null;
+    }
+
+    @Override
+    public void close() {
+        stop();
+        if (!epmdWasRunning) {
+            stopEpmdIfUnused();
+        }
+        Directories.deleteRecursively(home);
+    }
+
+    /** Erlang starts the epmd daemon if none runs; when we started it and no node uses it, stop it again. */
+    private static void stopEpmdIfUnused() {
+        Path epmd = Path.of("/usr/bin/epmd");
+        if (!Files.isExecutable(epmd)) {
+            return;
+        }
+        try {
+            Process names = new ProcessBuilder(epmd.toString(), "-names").redirectErrorStream(true).start();
+            String out = new String(names.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+            names.waitFor(5, TimeUnit.SECONDS);
+            if (!out.contains("name ")) {
+                new ProcessBuilder(epmd.toString(), "-kill").redirectErrorStream(true).start()
+                        .waitFor(5, TimeUnit.SECONDS);
+            }
+        } catch (IOException e) {
+            // best effort
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+}
