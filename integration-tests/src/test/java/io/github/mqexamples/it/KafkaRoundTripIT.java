@@ -1,0 +1,126 @@
+package io.github.mqexamples.it;
+
+import static io.github.mqexamples.it.Checks.assertContains;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.github.mqexamples.brokers.FreePorts;
+import io.github.mqexamples.common.BrokerException;
+import io.github.mqexamples.kafka.consumer.KafkaConsumerExample;
+import io.github.mqexamples.kafka.producer.KafkaProducerExample;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.stream.Collectors;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.admin.TopicDescription;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.OffsetAndMetadata;
+import org.apache.kafka.common.TopicPartition;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/** Send and receive through Kafka with the classes the two programs' mains use (README test 3). */
+class KafkaRoundTripIT {
+
+    static TestBrokers.Kafka kafka;
+
+    @BeforeAll
+    static void broker() {
+        kafka = TestBrokers.kafka();
+    }
+
+    static KafkaProducerExample.Result send(String topic, int count, String key) throws Exception {
+        return new KafkaProducerExample(new KafkaProducerExample.Config(kafka.bootstrapServers(), topic, 3, (short) 1,
+                count, "Hello Kafka!", key)).send();
+    }
+
+    static List<ConsumerRecord<String, String>> consume(String topic, String group, int count) throws Exception {
+        List<ConsumerRecord<String, String>> received = Collections.synchronizedList(new ArrayList<>());
+        KafkaConsumerExample consumer = new KafkaConsumerExample(
+                new KafkaConsumerExample.Config(kafka.bootstrapServers(), topic, group, count), received::add);
+        assertEquals(count, Await.within(Duration.ofSeconds(60), consumer::run));
+        return received;
+    }
+
+    static Admin admin() {
+        return Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers()));
+    }
+
+    @Test
+    void everyRecordArrivesFromEveryPartitionAndTheGroupCommitsIt() throws Exception {
+        String topic = Await.unique("roundtrip");
+        String group = Await.unique("group");
+
+        KafkaProducerExample.Result result = send(topic, 9, null);
+        assertTrue(result.allAcknowledged());
+        assertEquals(9, result.acknowledged());
+
+        List<ConsumerRecord<String, String>> received = consume(topic, group, 9);
+        Set<String> values = received.stream().map(ConsumerRecord::value).collect(Collectors.toCollection(TreeSet::new));
+        Set<String> expected = new TreeSet<>();
+        for (int i = 1; i <= 9; i++) {
+            expected.add("Hello Kafka! #" + i);
+            // key-N goes with value #N: the key travels with its record
+        }
+        assertEquals(expected, values);
+        assertEquals(9, received.size(), "no duplicates");
+        for (ConsumerRecord<String, String> r : received) {
+            assertEquals("Hello Kafka! #" + r.key().substring("key-".length()), r.value());
+        }
+
+        try (Admin admin = admin()) {
+            TopicDescription description = admin.describeTopics(List.of(topic)).allTopicNames().get().get(topic);
+            assertEquals(3, description.partitions().size(), "created with --partitions 3");
+            Set<Integer> used = received.stream().map(ConsumerRecord::partition).collect(Collectors.toSet());
+            assertTrue(used.size() > 1, "records spread over partitions, and the consumer read them all: " + used);
+
+            // Committed after processing: the group's offsets add up to every record read.
+            Map<TopicPartition, OffsetAndMetadata> committed =
+                    admin.listConsumerGroupOffsets(group).partitionsToOffsetAndMetadata().get();
+            long total = committed.values().stream().mapToLong(OffsetAndMetadata::offset).sum();
+            assertEquals(9, total, "committed offsets " + committed);
+        }
+    }
+
+    @Test
+    void oneRecordIsTheGoSamplesHelloKafka() throws Exception {
+        String topic = Await.unique("hello");
+        send(topic, 1, null);
+        List<ConsumerRecord<String, String>> received = consume(topic, Await.unique("group"), 1);
+        assertEquals("Hello Kafka!", received.get(0).value());
+    }
+
+    @Test
+    void recordsSentBeforeTheConsumerStartedAreNotMissed() throws Exception {
+        // The Go consumer started at the newest offset and missed these; a new group starts at the earliest.
+        String topic = Await.unique("earlier");
+        send(topic, 4, "same-key");
+        List<ConsumerRecord<String, String>> received = consume(topic, Await.unique("group"), 4);
+        assertEquals(List.of("Hello Kafka! #1", "Hello Kafka! #2", "Hello Kafka! #3", "Hello Kafka! #4"),
+                received.stream().map(ConsumerRecord::value).toList(), "one key, one partition, in order");
+    }
+
+    @Test
+    void anUnreachableClusterIsNamedWithinTenSeconds() {
+        String nowhere = "127.0.0.1:" + FreePorts.next();
+        long t0 = System.nanoTime();
+        BrokerException producer = assertThrows(BrokerException.class, () -> new KafkaProducerExample(
+                new KafkaProducerExample.Config(nowhere, "t", 1, (short) 1, 1, "x", null)).send());
+        assertTrue(System.nanoTime() - t0 < Duration.ofSeconds(10).toNanos(), "producer gave up in time");
+        assertContains(producer.getMessage(), "cannot reach Kafka at " + nowhere);
+        assertContains(producer.getMessage(), "KAFKA_BOOTSTRAP_SERVERS");
+
+        long t1 = System.nanoTime();
+        BrokerException consumer = assertThrows(BrokerException.class, () -> new KafkaConsumerExample(
+                new KafkaConsumerExample.Config(nowhere, "t", "g", 1)).run());
+        assertTrue(System.nanoTime() - t1 < Duration.ofSeconds(10).toNanos(), "consumer gave up in time");
+        assertContains(consumer.getMessage(), "cannot reach Kafka at " + nowhere);
+    }
+}
