@@ -27,8 +27,8 @@ import org.testcontainers.utility.DockerImageName;
  */
 public final class TestBrokers {
 
-    static final String RABBITMQ_IMAGE = "rabbitmq:4.1-management";
-    static final String KAFKA_IMAGE = "apache/kafka:4.1.1";
+    static final String RABBITMQ_IMAGE = "rabbitmq:4.1-management"; // same as docker-compose.yml
+    static final String KAFKA_IMAGE = "apache/kafka:4.3.1"; // same as docker-compose.yml
 
     /** A RabbitMQ broker for tests. */
     public interface RabbitMq {

@@ -59,7 +59,7 @@ public final class LocalBrokersApp {
                 LocalRabbitMq rabbit = LocalRabbitMq.launch(rabbitPort, managementPort);
                 started.add(rabbit);
                 rabbitUrl = "amqp://guest:guest@localhost:" + rabbit.amqpPort() + "/";
-                log.info("RabbitMQ: started a private node in {} s: {} , management UI {} (guest/guest)",
+                log.info("RabbitMQ: started a private node in {} s: {}, management UI {} (guest/guest)",
                         seconds(t0), rabbitUrl.replace("guest:guest@", "guest:****@"),
                         rabbit.managementUrl().replace("127.0.0.1", "localhost"));
             }

@@ -26,6 +26,21 @@ public final class LocalRabbitMq implements AutoCloseable {
     /** The server script that runs the node in the foreground as the current user. */
     public static final Path SERVER = Path.of("/usr/lib/rabbitmq/bin/rabbitmq-server");
 
+    /**
+     * Runs the server ($0) and stops it when this JVM ($1) is gone, even if the JVM was killed outright and
+     * never ran its shutdown hooks: a private node must not outlive the tests or the program that started it.
+     * SIGTERM to this shell stops the server the same way.
+     */
+    private static final String WATCHDOG = String.join("\n",
+            "\"$0\" & server=$!",
+            "stop() { kill -TERM $server 2>/dev/null; wait $server; exit 0; }",
+            "trap stop TERM INT",
+            "while kill -0 $server 2>/dev/null; do",
+            "  kill -0 \"$1\" 2>/dev/null || stop",
+            "  sleep 1 & wait $!",
+            "done",
+            "wait $server");
+
     private final Path home;
     private final int amqpPort;
     private final int managementPort;
@@ -102,7 +117,8 @@ public final class LocalRabbitMq implements AutoCloseable {
         if (process != null) {
             return;
         }
-        ProcessBuilder builder = new ProcessBuilder(SERVER.toString());
+        ProcessBuilder builder = new ProcessBuilder("/bin/sh", "-c", WATCHDOG, SERVER.toString(),
+                String.valueOf(ProcessHandle.current().pid()));
         Map<String, String> env = builder.environment();
         env.put("HOME", home.toString()); // the Erlang cookie lives here
         env.put("RABBITMQ_NODENAME", nodeName);
