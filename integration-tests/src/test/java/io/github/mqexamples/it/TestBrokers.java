@@ -39,6 +39,12 @@ public final class TestBrokers {
 
         String where();
 
+        /**
+         * Really restarts the broker (same address, same data): a local node is stopped and started, a container
+         * has its RabbitMQ application stopped and started. Returns once the broker accepts connections again.
+         */
+        void restart() throws Exception;
+
         /** A request to the management API with the broker's credentials. */
         default HttpRequest.Builder management(String path) {
             return HttpRequest.newBuilder(URI.create(managementUrl() + path)).timeout(Duration.ofSeconds(10))
@@ -90,7 +96,11 @@ public final class TestBrokers {
         if (url != null && !url.isBlank()) {
             String management = System.getenv().getOrDefault("MQ_TEST_RABBITMQ_MANAGEMENT_URL",
                     "http://" + URI.create(url).getHost() + ":15672");
-            return rabbit(url, management, "given by MQ_TEST_RABBITMQ_URL: " + url.replaceFirst(":[^:@/]*@", ":****@"));
+            return rabbit(url, management, "given by MQ_TEST_RABBITMQ_URL: " + url.replaceFirst(":[^:@/]*@", ":****@"),
+                    () -> {
+                        throw new IllegalStateException("a broker given by MQ_TEST_RABBITMQ_URL cannot be restarted by"
+                                + " the tests: unset it to run the restart scenarios on a broker they start");
+                    });
         }
         if (dockerAvailable()) {
             RabbitMQContainer container = new RabbitMQContainer(DockerImageName.parse(RABBITMQ_IMAGE));
@@ -105,6 +115,11 @@ public final class TestBrokers {
                 @Override public String user() { return container.getAdminUsername(); }
                 @Override public String password() { return container.getAdminPassword(); }
                 @Override public String where() { return "Testcontainers " + RABBITMQ_IMAGE; }
+                @Override public void restart() throws Exception {
+                    container.execInContainer("rabbitmqctl", "stop_app");
+                    container.execInContainer("rabbitmqctl", "start_app");
+                    container.execInContainer("rabbitmqctl", "await_startup");
+                }
             };
         }
         if (!LocalRabbitMq.installed()) {
@@ -116,14 +131,23 @@ public final class TestBrokers {
         LocalRabbitMq node = LocalRabbitMq.launch();
         onExit(node::close);
         return rabbit(node.amqpUrl(), node.managementUrl(), String.format(
-                "private local node at %s, ready in %.1f s", node.amqpUrl(), (System.nanoTime() - t0) / 1e9));
+                "private local node at %s, ready in %.1f s", node.amqpUrl(), (System.nanoTime() - t0) / 1e9), () -> {
+                    node.stop();
+                    node.start();
+                });
     }
 
-    private static RabbitMq rabbit(String url, String management, String where) {
+    /** How a broker is restarted. */
+    private interface Restart {
+        void run() throws Exception;
+    }
+
+    private static RabbitMq rabbit(String url, String management, String where, Restart restart) {
         return new RabbitMq() {
             @Override public String amqpUrl() { return url; }
             @Override public String managementUrl() { return management; }
             @Override public String where() { return where; }
+            @Override public void restart() throws Exception { restart.run(); }
         };
     }
 

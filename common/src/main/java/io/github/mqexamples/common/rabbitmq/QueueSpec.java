@@ -3,6 +3,7 @@ package io.github.mqexamples.common.rabbitmq;
 import com.rabbitmq.client.Channel;
 import com.rabbitmq.client.ShutdownSignalException;
 import io.github.mqexamples.common.BrokerException;
+import io.github.mqexamples.common.UsageException;
 import java.io.IOException;
 import java.util.HashMap;
 import java.util.Map;
@@ -11,49 +12,94 @@ import java.util.Map;
  * How the producer and the consumer declare the queue. Both declare it (whichever starts first creates it),
  * and both must declare it identically: RabbitMQ refuses a declaration that differs from the existing queue.
  *
- * <p>Default: durable quorum queue. Durable means the queue itself survives a broker restart; a quorum queue
- * also keeps every message (quorum queues store all messages on disk) and supports a delivery limit for poison
- * messages. {@code classic} with {@code durable=false} is what the Go sample declares.
+ * <p>Default: a durable quorum queue. Durable means the queue itself survives a broker restart; a quorum queue
+ * also keeps every message (it stores all of them on disk, replicated where there are several nodes) and counts
+ * deliveries, so a message that keeps coming back can be stopped: after {@code deliveryLimit} returns to the
+ * queue the broker dead-letters it to {@code <queue>.dlq} instead of delivering it forever. That is the safety
+ * net under the consumer's own retry policy (a consumer that crashes on a message never gets to nack it).
+ *
+ * <p>{@code classic} with {@code durable=false} is what the Go sample declares: no arguments at all.
  */
-public record QueueSpec(String name, boolean durable, String type) {
+public record QueueSpec(String name, boolean durable, String type, int deliveryLimit) {
+
+    /** RabbitMQ 4.x gives quorum queues this limit by default; 3.x has none, so it is always set explicitly. */
+    public static final int DEFAULT_DELIVERY_LIMIT = 20;
 
     public QueueSpec {
         if (type.equals("quorum") && !durable) {
-            throw new io.github.mqexamples.common.UsageException(
-                    "a quorum queue is always durable: use --durable true, or --queue-type classic");
+            throw new UsageException("a quorum queue is always durable: use --durable true, or --queue-type classic");
         }
+    }
+
+    public QueueSpec(String name, boolean durable, String type) {
+        this(name, durable, type, DEFAULT_DELIVERY_LIMIT);
+    }
+
+    public boolean quorum() {
+        return type.equals("quorum");
+    }
+
+    /** Where messages go that could not be processed: {@code <queue>.dlq}. */
+    public String deadLetterQueue() {
+        return name + ".dlq";
+    }
+
+    /** Where a failed message waits before its next attempt: {@code <queue>.retry}. */
+    public String retryQueue() {
+        return name + ".retry";
     }
 
     public Map<String, Object> arguments() {
         Map<String, Object> arguments = new HashMap<>();
-        if (type.equals("quorum")) {
+        if (quorum()) {
             arguments.put("x-queue-type", "quorum");
+            arguments.put("x-delivery-limit", deliveryLimit);
+            // Dead letters go through the default exchange ("") to the queue named by the routing key.
+            arguments.put("x-dead-letter-exchange", "");
+            arguments.put("x-dead-letter-routing-key", deadLetterQueue());
         }
         // classic: no argument at all, exactly as the Go sample declares it, so both can share the queue
         return arguments;
     }
 
     /**
-     * {@code queueDeclare(name, durable, exclusive=false, autoDelete=false, arguments)}. When the queue
-     * already exists with other settings the broker closes the channel with PRECONDITION_FAILED; that is
-     * turned into an explanation of the mismatch and how to fix it.
+     * {@code queueDeclare(name, durable, exclusive=false, autoDelete=false, arguments)}, after the dead-letter
+     * queue the arguments point to. When the queue already exists with other settings the broker closes the
+     * channel with PRECONDITION_FAILED; that is turned into an explanation of the mismatch and how to fix it.
      */
     public void declare(Channel channel) {
+        if (quorum()) {
+            declareSideQueue(channel, deadLetterQueue(), Map.of());
+        }
         try {
             channel.queueDeclare(name, durable, false, false, arguments());
         } catch (IOException e) {
-            if (e.getCause() instanceof ShutdownSignalException s) {
-                String reply = RabbitMqConnections.replyText(s);
-                if (reply.startsWith("PRECONDITION_FAILED")) {
-                    throw new BrokerException("queue '" + name + "' already exists with other settings than"
-                            + " --durable " + durable + " --queue-type " + type + " (" + reply + "). Either start"
-                            + " with the settings it was created with (the Go sample creates it with"
-                            + " --queue-type classic --durable false), or delete it first: rabbitmqctl delete_queue "
-                            + name + ", or the Delete button on the queue's page in the management UI.", e);
-                }
-                throw new BrokerException("declaring queue '" + name + "' failed: " + reply, e);
-            }
-            throw new BrokerException("declaring queue '" + name + "' failed: " + e, e);
+            throw explain(name, e, " --durable " + durable + " --queue-type " + type
+                    + (quorum() ? " --delivery-limit " + deliveryLimit : ""));
         }
+    }
+
+    /** A durable classic queue next to the main one ({@code .dlq}, {@code .retry}). */
+    public static void declareSideQueue(Channel channel, String queue, Map<String, Object> arguments) {
+        try {
+            channel.queueDeclare(queue, true, false, false, arguments);
+        } catch (IOException e) {
+            throw explain(queue, e, "the ones the consumer uses");
+        }
+    }
+
+    private static BrokerException explain(String queue, IOException e, String settings) {
+        if (e.getCause() instanceof ShutdownSignalException s) {
+            String reply = RabbitMqConnections.replyText(s);
+            if (reply.startsWith("PRECONDITION_FAILED")) {
+                return new BrokerException("queue '" + queue + "' already exists with other settings than"
+                        + settings + " (" + reply + "). Either start with the settings it was created with (the Go"
+                        + " sample creates it with --queue-type classic --durable false), or delete it first:"
+                        + " rabbitmqctl delete_queue " + queue + ", or the Delete button on the queue's page in the"
+                        + " management UI.", e);
+            }
+            return new BrokerException("declaring queue '" + queue + "' failed: " + reply, e);
+        }
+        return new BrokerException("declaring queue '" + queue + "' failed: " + e, e);
     }
 }

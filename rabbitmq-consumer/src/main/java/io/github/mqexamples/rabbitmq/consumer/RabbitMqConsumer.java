@@ -1,40 +1,81 @@
 package io.github.mqexamples.rabbitmq.consumer;
 
+import com.rabbitmq.client.AMQP;
+import com.rabbitmq.client.BuiltinExchangeType;
 import com.rabbitmq.client.Channel;
 import com.rabbitmq.client.Connection;
 import com.rabbitmq.client.DeliverCallback;
 import com.rabbitmq.client.Delivery;
+import io.github.mqexamples.common.Deduplicator;
 import io.github.mqexamples.common.Log;
+import io.github.mqexamples.common.SimulatedWork;
 import io.github.mqexamples.common.rabbitmq.AmqpUrl;
 import io.github.mqexamples.common.rabbitmq.QueueSpec;
 import io.github.mqexamples.common.rabbitmq.RabbitMqConnections;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.locks.ReentrantLock;
 import org.slf4j.Logger;
 
-/** Consumes the queue: receive, process, acknowledge; stops without losing what it holds. */
+/**
+ * Consumes the queue: receive, process, acknowledge. A failure is retried ({@code delayed} or {@code requeue}),
+ * then dead-lettered; a duplicate (same message id) is acknowledged without being applied twice; a stop never
+ * loses what the consumer holds.
+ */
 public final class RabbitMqConsumer {
 
-    /** @param maxMessages 0 = until stopped */
-    public record Config(AmqpUrl url, QueueSpec queue, boolean manualAck, int prefetch, int maxMessages) {
+    /**
+     * @param exchange    "" = consume the queue only; else also bind it to this direct exchange
+     * @param maxMessages 0 = until stopped
+     */
+    public record Config(AmqpUrl url, QueueSpec queue, String exchange, String routingKey, boolean manualAck,
+                         int prefetch, SimulatedWork work, String retry, int maxAttempts, Duration retryDelay,
+                         int maxMessages) {
+
+        /** The usual case: no simulated work, delayed retry, 3 attempts. */
+        public Config(AmqpUrl url, QueueSpec queue, boolean manualAck, int prefetch, int maxMessages) {
+            this(url, queue, "", null, manualAck, prefetch, SimulatedWork.none(), "delayed", 3, Duration.ofSeconds(5),
+                    maxMessages);
+        }
     }
 
-    /** What processing a message means; the program only logs it, tests record it. */
+    /** The effect of a message: what processing it means. The program only logs; tests record it. */
     @FunctionalInterface
     public interface Processor {
         void process(Delivery delivery, String body) throws Exception;
     }
 
+    /** Headers of a dead-lettered message, telling what went wrong. */
+    public static final String LAST_ERROR = "x-last-error";
+    public static final String ATTEMPTS = "x-attempts";
+    public static final String ORIGINAL_QUEUE = "x-original-queue";
+    /** Set on a message sent to the retry queue: the attempt that failed. */
+    public static final String RETRY_ATTEMPT = "x-retry-attempt";
+
+    /** Ids of recently processed messages; far more than can be in flight (prefetch) at once. */
+    static final int DEDUPLICATION_WINDOW = 100_000;
+
     private final Config config;
     private final Processor processor;
     private final Logger log = Log.forProgram("rabbitmq-consumer");
     private final CountDownLatch stop = new CountDownLatch(1);
-    /** Held while one message is processed and acked, so a stop never cuts a message in half. */
+    /** Held while one message is processed and settled, so a stop never cuts a message in half. */
     private final ReentrantLock inHand = new ReentrantLock();
+    private final Deduplicator done = new Deduplicator(DEDUPLICATION_WINDOW);
+    private final AtomicInteger processed = new AtomicInteger();
+    private final AtomicInteger duplicates = new AtomicInteger();
+    private final AtomicInteger retried = new AtomicInteger();
+    private final AtomicInteger deadLettered = new AtomicInteger();
     private volatile boolean stopping;
-    private int processed;
+    /** A separate channel in confirm mode for retry and dead-letter copies: the original is acked only once
+     * the broker has confirmed its copy, so a crash in between duplicates a message but never loses one. */
+    private Channel forwarding;
 
     public RabbitMqConsumer(Config config) {
         this(config, (delivery, body) -> { });
@@ -49,24 +90,41 @@ public final class RabbitMqConsumer {
     public int run() throws Exception {
         try (Connection connection = RabbitMqConnections.connect(config.url(), "rabbitmq-consumer")) {
             Channel channel = connection.createChannel();
-            config.queue().declare(channel);
+            QueueSpec queue = config.queue();
+            queue.declare(channel);
+            QueueSpec.declareSideQueue(channel, queue.deadLetterQueue(), Map.of());
+            if (config.retry().equals("delayed")) {
+                // A failed message waits here until its expiration, then the broker dead-letters it back to
+                // the main queue through the default exchange: a delay without blocking the other messages.
+                QueueSpec.declareSideQueue(channel, queue.retryQueue(), Map.of(
+                        "x-dead-letter-exchange", "", "x-dead-letter-routing-key", queue.name()));
+            }
+            if (!config.exchange().isEmpty()) {
+                // Producers publish to the exchange; the binding is what routes a message into this queue.
+                channel.exchangeDeclare(config.exchange(), BuiltinExchangeType.DIRECT, true);
+                String bindingKey = config.routingKey() != null ? config.routingKey() : queue.name();
+                channel.queueBind(queue.name(), config.exchange(), bindingKey);
+                log.info("queue '{}' bound to exchange '{}' with routing key '{}'", queue.name(), config.exchange(),
+                        bindingKey);
+            }
+            forwarding = connection.createChannel();
+            forwarding.confirmSelect();
 
             // Prefetch: the broker sends at most this many unacknowledged messages ahead to this consumer.
             // Without it, a manual-ack consumer would be flooded with the whole queue, all held in memory and
             // all redelivered if it crashes. (An auto-ack consumer has nothing to count, so prefetch is moot.)
             channel.basicQos(config.prefetch());
 
-            log.info("waiting for messages on queue '{}' at {} ({} ack, prefetch {}). Press Ctrl-C to stop.",
-                    config.queue().name(), config.url().address(), config.manualAck() ? "manual" : "auto",
-                    config.prefetch());
+            log.info("waiting for messages on queue '{}' at {} ({} ack, prefetch {}, retry {}). Press Ctrl-C to stop.",
+                    queue.name(), config.url().address(), config.manualAck() ? "manual" : "auto", config.prefetch(),
+                    config.retry().equals("none") ? "none" : config.retry() + " up to " + config.maxAttempts() + " attempts");
             DeliverCallback onDelivery = (consumerTag, delivery) -> handle(channel, delivery);
             // autoAck=false: the broker keeps each message until we ack it; if this process dies first, the
             // message goes back to the queue and is delivered again (with redelivered=true).
-            String consumerTag = channel.basicConsume(config.queue().name(), !config.manualAck(), onDelivery,
-                    tag -> {
-                        log.warn("the broker cancelled the consumer (was queue '{}' deleted?)", config.queue().name());
-                        stop();
-                    });
+            String consumerTag = channel.basicConsume(queue.name(), !config.manualAck(), onDelivery, tag -> {
+                log.warn("the broker cancelled the consumer (was queue '{}' deleted?)", queue.name());
+                stop();
+            });
 
             stop.await();
 
@@ -79,14 +137,26 @@ public final class RabbitMqConsumer {
             }
             inHand.lock();
             inHand.unlock();
-            log.info("stopped after {} message(s)", processed);
-            return processed;
+            log.info("stopped after {} message(s)", processed.get());
+            return processed.get();
         }
     }
 
     /** Ends {@link #run()} after the message in hand. Safe from any thread. */
     public void stop() {
         stop.countDown();
+    }
+
+    public int duplicates() {
+        return duplicates.get();
+    }
+
+    public int retried() {
+        return retried.get();
+    }
+
+    public int deadLettered() {
+        return deadLettered.get();
     }
 
     private void handle(Channel channel, Delivery delivery) throws IOException {
@@ -96,27 +166,125 @@ public final class RabbitMqConsumer {
                 return; // not acked: the broker requeues it when we close
             }
             String body = new String(delivery.getBody(), StandardCharsets.UTF_8);
-            log.info("received '{}' (message id {}, redelivered={})", body,
-                    delivery.getProperties().getMessageId(), delivery.getEnvelope().isRedeliver());
-            try {
-                processor.process(delivery, body);
-            } catch (Exception e) {
-                // Retry and dead-lettering come with --retry; for now a failure leaves the message unacked
-                // for redelivery after a restart rather than acking (losing) it.
-                log.error("processing '{}' failed: {}", body, e.toString());
+            String id = delivery.getProperties().getMessageId();
+            int attempt = attempt(delivery);
+            log.info("received '{}' (message id {}, redelivered={}{})", body, id, delivery.getEnvelope().isRedeliver(),
+                    attempt > 1 ? ", attempt " + attempt : "");
+
+            // Idempotency: a message whose effect was already applied (it came again after a lost ack, or the
+            // producer re-sent it after a lost confirm) is acknowledged, not applied a second time.
+            if (done.alreadyDone(id)) {
+                duplicates.incrementAndGet();
+                log.info("duplicate of message id {}: already processed, acked without processing again", id);
+                ack(channel, delivery);
                 return;
             }
-            if (config.manualAck()) {
-                // Ack only now that processing succeeded; multiple=false acks just this delivery.
-                channel.basicAck(delivery.getEnvelope().getDeliveryTag(), false);
+            try {
+                config.work().process(body, attempt);
+                processor.process(delivery, body);
+            } catch (Exception e) {
+                failed(channel, delivery, body, attempt, e);
+                return;
             }
-            processed++;
-            if (config.maxMessages() > 0 && processed >= config.maxMessages()) {
+            done.markDone(id);
+            // Ack only now that processing succeeded; multiple=false acks just this delivery.
+            ack(channel, delivery);
+            int count = processed.incrementAndGet();
+            if (config.maxMessages() > 0 && count >= config.maxMessages()) {
                 stopping = true;
                 stop();
             }
         } finally {
             inHand.unlock();
+        }
+    }
+
+    private void ack(Channel channel, Delivery delivery) throws IOException {
+        if (config.manualAck()) {
+            channel.basicAck(delivery.getEnvelope().getDeliveryTag(), false);
+        }
+    }
+
+    /**
+     * Which attempt this delivery is (1 = first). Requeue: a quorum queue counts returns in x-delivery-count.
+     * Delayed: each trip through the retry queue adds to the count of its x-death entry; the x-retry-attempt
+     * header we set carries the same number where a broker does not keep x-death across a re-publish.
+     */
+    static int attempt(Delivery delivery) {
+        Map<String, Object> headers = delivery.getProperties().getHeaders();
+        if (headers == null) {
+            return 1;
+        }
+        long previous = 0;
+        if (headers.get("x-delivery-count") instanceof Number n) {
+            previous = Math.max(previous, n.longValue());
+        }
+        if (headers.get(RETRY_ATTEMPT) instanceof Number n) {
+            previous = Math.max(previous, n.longValue());
+        }
+        if (headers.get("x-death") instanceof List<?> deaths) {
+            for (Object death : deaths) {
+                if (death instanceof Map<?, ?> d && "expired".equals(String.valueOf(d.get("reason")))
+                        && String.valueOf(d.get("queue")).endsWith(".retry") && d.get("count") instanceof Number n) {
+                    previous = Math.max(previous, n.longValue());
+                }
+            }
+        }
+        return (int) Math.min(Integer.MAX_VALUE, previous + 1);
+    }
+
+    /** Processing failed: try again later, or give up and dead-letter. Never drop, never loop forever. */
+    private void failed(Channel channel, Delivery delivery, String body, int attempt, Exception error)
+            throws IOException {
+        String reason = error.getClass().getSimpleName() + ": " + error.getMessage();
+        boolean attemptsLeft = attempt < config.maxAttempts() && !config.retry().equals("none");
+        if (attemptsLeft && config.retry().equals("requeue")) {
+            // As the original docs showed: back into the queue at once. The quorum queue's delivery limit
+            // (x-delivery-limit) stops it even if a consumer never gets this far, e.g. because it crashes.
+            retried.incrementAndGet();
+            log.warn("attempt {} of {} failed for '{}' ({}): requeued", attempt, config.maxAttempts(), body, reason);
+            channel.basicNack(delivery.getEnvelope().getDeliveryTag(), false, true);
+        } else if (attemptsLeft) {
+            // Delayed: park a copy in <queue>.retry with an expiration; the broker returns it to the queue when
+            // it expires. Meanwhile the other messages keep flowing.
+            retried.incrementAndGet();
+            log.warn("attempt {} of {} failed for '{}' ({}): retrying in {} ms", attempt, config.maxAttempts(), body,
+                    reason, config.retryDelay().toMillis());
+            Map<String, Object> headers = copyHeaders(delivery);
+            headers.put(RETRY_ATTEMPT, attempt);
+            forward(config.queue().retryQueue(), delivery, headers, String.valueOf(config.retryDelay().toMillis()));
+            ack(channel, delivery);
+        } else {
+            deadLettered.incrementAndGet();
+            log.error("'{}' failed {} time(s), last with {}: moved to {}", body, attempt, reason,
+                    config.queue().deadLetterQueue());
+            Map<String, Object> headers = copyHeaders(delivery);
+            headers.put(LAST_ERROR, reason);
+            headers.put(ATTEMPTS, attempt);
+            headers.put(ORIGINAL_QUEUE, config.queue().name());
+            forward(config.queue().deadLetterQueue(), delivery, headers, null);
+            ack(channel, delivery);
+        }
+    }
+
+    private static Map<String, Object> copyHeaders(Delivery delivery) {
+        Map<String, Object> headers = delivery.getProperties().getHeaders();
+        return headers == null ? new HashMap<>() : new HashMap<>(headers);
+    }
+
+    /** Publishes a copy to {@code queue} and waits for the broker's confirm before the original is acked. */
+    private void forward(String queue, Delivery delivery, Map<String, Object> headers, String expiration)
+            throws IOException {
+        AMQP.BasicProperties properties = delivery.getProperties().builder().headers(headers).expiration(expiration)
+                .build();
+        forwarding.basicPublish("", queue, properties, delivery.getBody());
+        try {
+            forwarding.waitForConfirmsOrDie(10_000);
+        } catch (java.util.concurrent.TimeoutException e) {
+            throw new IOException("no confirm for the copy sent to " + queue, e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IOException("interrupted while waiting for the confirm of the copy sent to " + queue, e);
         }
     }
 }

@@ -3,28 +3,34 @@ package io.github.mqexamples.rabbitmq.consumer;
 import io.github.mqexamples.common.Cli;
 import io.github.mqexamples.common.GracefulShutdown;
 import io.github.mqexamples.common.Settings;
+import io.github.mqexamples.common.SimulatedWork;
+import io.github.mqexamples.common.UsageException;
 import io.github.mqexamples.common.Values;
-import io.github.mqexamples.common.rabbitmq.AmqpUrl;
 import io.github.mqexamples.common.rabbitmq.QueueSpec;
+import io.github.mqexamples.common.rabbitmq.RabbitMqSettings;
 import java.time.Duration;
 
 /**
  * Consumes a RabbitMQ queue, acknowledging each message after it has been processed, until Ctrl-C
- * (or {@code --max-messages}).
+ * (or {@code --max-messages}). A message whose processing fails is retried, then dead-lettered to
+ * {@code <queue>.dlq}.
  *
  * <pre>java -jar rabbitmq-consumer/target/rabbitmq-consumer.jar</pre>
  */
 public final class RabbitMqConsumerApp {
 
-    static final Settings SETTINGS = new Settings("rabbitmq-consumer",
-            "Consumes a RabbitMQ queue with manual acknowledgements and a prefetch limit; stops cleanly on Ctrl-C.")
-            .add("url", "RABBITMQ_URL", "amqp://guest:guest@localhost:5672/", "AMQP URL of the broker")
-            .add("queue", "RABBITMQ_QUEUE", "hello", "queue to consume (declared if missing)")
-            .add("queue-type", "RABBITMQ_QUEUE_TYPE", "quorum", "quorum or classic")
-            .add("durable", "RABBITMQ_DURABLE", "true", "declare the queue durable: it survives a broker restart")
+    static final Settings SETTINGS = SimulatedWork.addTo(RabbitMqSettings.addTo(new Settings("rabbitmq-consumer",
+                    "Consumes a RabbitMQ queue with manual acknowledgements, a prefetch limit, retries and a"
+                            + " dead-letter queue; stops cleanly on Ctrl-C.")))
+            .add("exchange", "RABBITMQ_EXCHANGE", "", "also bind the queue to this direct exchange (declared if missing)")
+            .add("routing-key", "RABBITMQ_ROUTING_KEY", null, "binding key for --exchange; none = the queue name")
             .add("ack", "RABBITMQ_ACK", "manual", "manual: ack after processing; auto: the broker forgets a message"
                     + " as soon as it is sent (the Go sample's mode)")
             .add("prefetch", "RABBITMQ_PREFETCH", "10", "most unacknowledged messages the broker sends ahead")
+            .add("retry", "RABBITMQ_RETRY", "delayed", "after a failure: delayed (wait in <queue>.retry), requeue"
+                    + " (nack back to the queue at once) or none (dead-letter at once)")
+            .add("max-attempts", "MAX_ATTEMPTS", "3", "attempts per message before it goes to <queue>.dlq")
+            .add("retry-delay", "RETRY_DELAY", "5s", "wait before the next attempt with --retry delayed")
             .add("max-messages", "MAX_MESSAGES", "0", "exit after this many messages; 0 = run until Ctrl-C");
 
     private RabbitMqConsumerApp() {
@@ -34,7 +40,7 @@ public final class RabbitMqConsumerApp {
         Cli.main(SETTINGS, args, values -> {
             RabbitMqConsumer consumer = new RabbitMqConsumer(config(values));
             // Ctrl-C / SIGTERM: finish and ack the message in hand, close the connection, exit 0.
-            GracefulShutdown shutdown = GracefulShutdown.install(consumer::stop, Duration.ofSeconds(20));
+            GracefulShutdown shutdown = GracefulShutdown.install(consumer::stop, Duration.ofSeconds(30));
             try {
                 consumer.run();
             } finally {
@@ -45,11 +51,27 @@ public final class RabbitMqConsumerApp {
     }
 
     static RabbitMqConsumer.Config config(Values v) {
+        QueueSpec queue = RabbitMqSettings.queue(v);
+        boolean manualAck = v.choice("ack", "manual", "auto").equals("manual");
+        String retry = v.choice("retry", "delayed", "requeue", "none");
+        if (retry.equals("requeue") && !manualAck) {
+            throw new UsageException("--retry requeue needs --ack manual: an auto-acked message cannot be put back");
+        }
+        if (retry.equals("requeue") && !queue.quorum()) {
+            throw new UsageException("--retry requeue needs --queue-type quorum: only a quorum queue counts"
+                    + " deliveries, so a classic queue would requeue a poison message forever");
+        }
         return new RabbitMqConsumer.Config(
-                AmqpUrl.parse(v.string("url"), "--url / RABBITMQ_URL"),
-                new QueueSpec(v.string("queue"), v.bool("durable"), v.choice("queue-type", "quorum", "classic")),
-                v.choice("ack", "manual", "auto").equals("manual"),
+                RabbitMqSettings.url(v),
+                queue,
+                v.optional("exchange").orElse(""),
+                v.optional("routing-key").filter(k -> !k.isEmpty()).orElse(null),
+                manualAck,
                 v.integer("prefetch", 1, 65535),
+                SimulatedWork.from(v),
+                retry,
+                v.integer("max-attempts", 1, 1_000_000),
+                v.duration("retry-delay"),
                 v.integer("max-messages", 0, Integer.MAX_VALUE));
     }
 }

@@ -1,14 +1,19 @@
 package io.github.mqexamples.rabbitmq.producer;
 
 import com.rabbitmq.client.AMQP;
+import com.rabbitmq.client.AlreadyClosedException;
+import com.rabbitmq.client.BuiltinExchangeType;
 import com.rabbitmq.client.Channel;
 import com.rabbitmq.client.Connection;
+import io.github.mqexamples.common.BrokerException;
 import io.github.mqexamples.common.Log;
 import io.github.mqexamples.common.rabbitmq.AmqpUrl;
 import io.github.mqexamples.common.rabbitmq.QueueSpec;
 import io.github.mqexamples.common.rabbitmq.RabbitMqConnections;
+import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.Date;
 import java.util.List;
 import java.util.Set;
@@ -16,16 +21,40 @@ import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentNavigableMap;
 import java.util.concurrent.ConcurrentSkipListMap;
+import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.slf4j.Logger;
 
-/** Declares the queue and publishes messages with publisher confirms. */
+/**
+ * Publishes messages with publisher confirms. A message counts as sent only once the broker has confirmed it;
+ * a message the broker nacks, or does not confirm in time, or that was in flight when the connection dropped,
+ * is sent again (with the same message id, so a consumer can recognise the copy) up to {@code publishRetries}
+ * times, and then reported as failed. Never silently lost.
+ */
 public final class RabbitMqProducer {
 
-    public record Config(AmqpUrl url, QueueSpec queue, boolean persistent, int count, String message,
-                         Duration confirmTimeout) {
+    /**
+     * @param exchange   "" = the default exchange, which routes to the queue named by the routing key
+     * @param routingKey null = the queue name
+     * @param rate       messages per second, 0 = unlimited
+     * @param confirm    individual, batch or async: the three ways of waiting for confirms
+     */
+    public record Config(AmqpUrl url, QueueSpec queue, String exchange, String routingKey, boolean persistent,
+                         int count, String message, int rate, String confirm, int batchSize, Duration confirmTimeout,
+                         int publishRetries) {
+
+        /** The usual case: straight to the queue, async confirms. */
+        public Config(AmqpUrl url, QueueSpec queue, boolean persistent, int count, String message,
+                      Duration confirmTimeout) {
+            this(url, queue, "", null, persistent, count, message, 0, "async", 100, confirmTimeout, 3);
+        }
+
+        String routingKeyOrQueue() {
+            return routingKey != null ? routingKey : queue.name();
+        }
     }
 
     /** What the broker said about the messages: confirmed (safely stored), nacked, or returned as unroutable. */
@@ -35,19 +64,37 @@ public final class RabbitMqProducer {
         }
     }
 
-    /** A message waiting for its confirm. */
-    private record Pending(String body, String messageId) {
+    /** One message on its way: a number, a body, an id that stays the same across re-sends. */
+    static final class Message {
+        final int number;
+        final String body;
+        final String id = UUID.randomUUID().toString();
+        int sends;
+
+        Message(int number, String body) {
+            this.number = number;
+            this.body = body;
+        }
     }
 
     /**
-     * At most this many messages wait for a confirm at once. Confirms arrive asynchronously, so publishing
-     * does not wait for each one (that would cost a round trip per message); the bound keeps memory flat and
-     * stops a producer from racing far ahead of a broker that has stopped confirming.
+     * With async confirms, at most this many messages wait for a confirm at once. Publishing does not wait for
+     * each confirm (that costs a round trip per message); the bound keeps memory flat and stops the producer
+     * racing far ahead of a broker that has stopped confirming.
      */
     static final int CONFIRM_WINDOW = 256;
 
+    /** Message ids are kept for the result up to this count (tests look at them; a million would not fit). */
+    static final int KEEP_IDS = 10_000;
+
     private final Config config;
     private final Logger log = Log.forProgram("rabbitmq-producer");
+    private final Set<String> returned = ConcurrentHashMap.newKeySet();
+    private final AtomicInteger confirmed = new AtomicInteger();
+    private final AtomicInteger nacked = new AtomicInteger();
+    private final AtomicInteger unroutable = new AtomicInteger();
+    private final List<String> ids = new ArrayList<>();
+    private long nextSendNanos = System.nanoTime();
 
     public RabbitMqProducer(Config config) {
         this.config = config;
@@ -59,92 +106,248 @@ public final class RabbitMqProducer {
     }
 
     public Result publish() throws Exception {
-        try (Connection connection = RabbitMqConnections.connect(config.url(), "rabbitmq-producer");
-             Channel channel = connection.createChannel()) {
-            config.queue().declare(channel);
+        try (Connection connection = RabbitMqConnections.connect(config.url(), "rabbitmq-producer")) {
+            Channel channel = connection.createChannel();
+            if (config.exchange().isEmpty()) {
+                config.queue().declare(channel);
+            } else {
+                // Routing is the consumers' business: they bind their queues to the exchange. The producer
+                // only makes sure the exchange exists.
+                channel.exchangeDeclare(config.exchange(), BuiltinExchangeType.DIRECT, true);
+            }
 
-            // Publisher confirms: the broker acks each message once it has taken responsibility for it
-            // (for a persistent message on a durable queue: written to disk). Without confirms a message
-            // lost on the way, or during a broker restart, is lost silently.
-            channel.confirmSelect();
-            ConcurrentNavigableMap<Long, Pending> outstanding = new ConcurrentSkipListMap<>();
-            Set<String> returned = ConcurrentHashMap.newKeySet();
-            Semaphore window = new Semaphore(CONFIRM_WINDOW);
-            AtomicInteger confirmed = new AtomicInteger();
-            AtomicInteger nacked = new AtomicInteger();
-            AtomicInteger unroutable = new AtomicInteger();
-
-            // mandatory=true below: a message no queue would receive comes back here instead of vanishing.
+            // mandatory=true on every publish: a message no queue would receive comes back here instead of
+            // being dropped by the broker without a word (the "consumer receives nothing" problem).
             channel.addReturnListener(r -> {
                 returned.add(r.getProperties().getMessageId());
-                log.warn("unroutable: no queue is bound for routing key '{}' ({} {})", r.getRoutingKey(),
-                        r.getReplyCode(), r.getReplyText());
+                log.warn("unroutable: no queue is bound to exchange '{}' with routing key '{}' ({} {})",
+                        r.getExchange(), r.getRoutingKey(), r.getReplyCode(), r.getReplyText());
             });
-            channel.addConfirmListener(
-                    (seqNo, multiple) -> settle(outstanding, seqNo, multiple, window, p -> {
-                        if (returned.remove(p.messageId())) {
-                            unroutable.incrementAndGet();
-                        } else {
-                            confirmed.incrementAndGet();
-                            log.info("sent '{}' (message id {}, confirmed)", p.body(), p.messageId());
-                        }
-                    }),
-                    (seqNo, multiple) -> settle(outstanding, seqNo, multiple, window, p -> {
-                        nacked.incrementAndGet();
-                        log.error("the broker could not store '{}' (message id {}, nack)", p.body(), p.messageId());
-                    }));
 
-            List<String> ids = new java.util.ArrayList<>(config.count());
-            for (int i = 1; i <= config.count(); i++) {
-                String body = body(config.message(), i, config.count());
-                // A unique message id lets a consumer recognise a message it has already processed.
-                String messageId = UUID.randomUUID().toString();
-                ids.add(messageId);
-                AMQP.BasicProperties properties = new AMQP.BasicProperties.Builder()
-                        .contentType("text/plain")
-                        .deliveryMode(config.persistent() ? 2 : 1) // 2 = persistent: written to disk
-                        .messageId(messageId)
-                        .timestamp(new Date())
-                        .build();
-                window.acquire();
-                outstanding.put(channel.getNextPublishSeqNo(), new Pending(body, messageId));
-                // The default exchange ("") routes to the queue whose name is the routing key.
-                channel.basicPublish("", config.queue().name(), true, properties,
-                        body.getBytes(StandardCharsets.UTF_8));
+            // Publisher confirms: the broker acks each message once it has taken responsibility for it (for a
+            // persistent message on a durable queue: written to disk). Without confirms, a message lost on the
+            // way or during a broker restart is lost silently.
+            channel.confirmSelect();
+            switch (config.confirm()) {
+                case "individual" -> publishInBatches(channel, 1);
+                case "batch" -> publishInBatches(channel, config.batchSize());
+                default -> publishAsync(channel);
             }
+            channel.close();
+        }
+        Result result = new Result(config.count(), confirmed.get(), nacked.get(), unroutable.get(), List.copyOf(ids));
+        if (result.allConfirmed()) {
+            log.info("{} of {} messages confirmed by the broker ({})", result.confirmed(), result.count(), target());
+        } else {
+            log.error("only {} of {} messages confirmed: {} failed, {} unroutable", result.confirmed(),
+                    result.count(), result.nacked(), result.unroutable());
+        }
+        return result;
+    }
 
-            long deadline = System.nanoTime() + config.confirmTimeout().toNanos();
-            while (!outstanding.isEmpty() && System.nanoTime() < deadline) {
-                // The confirm listener releases the window as confirms arrive; wait for it to be whole again.
-                if (window.tryAcquire(CONFIRM_WINDOW, 100, TimeUnit.MILLISECONDS)) {
-                    window.release(CONFIRM_WINDOW);
-                }
+    private String target() {
+        return config.exchange().isEmpty() ? "queue '" + config.queue().name() + "'"
+                : "exchange '" + config.exchange() + "', routing key '" + config.routingKeyOrQueue() + "'";
+    }
+
+    private Message next(int number) {
+        Message m = new Message(number, body(config.message(), number, config.count()));
+        if (config.count() <= KEEP_IDS) {
+            ids.add(m.id);
+        }
+        return m;
+    }
+
+    /** One basicPublish, paced to --rate. */
+    private void send(Channel channel, Message m) throws IOException, InterruptedException {
+        if (config.rate() > 0) {
+            long wait = nextSendNanos - System.nanoTime();
+            if (wait > 0) {
+                TimeUnit.NANOSECONDS.sleep(wait);
             }
-            int unconfirmed = outstanding.size();
-            for (Pending p : outstanding.values()) {
-                log.error("no confirm for '{}' (message id {}) within {}", p.body(), p.messageId(),
-                        config.confirmTimeout());
-            }
-            Result result = new Result(config.count(), confirmed.get(), nacked.get(), unroutable.get(), ids);
-            if (result.allConfirmed()) {
-                log.info("{} of {} messages confirmed by the broker (queue '{}')", result.confirmed(),
-                        result.count(), config.queue().name());
-            } else {
-                log.error("only {} of {} messages confirmed: {} nacked, {} unroutable, {} unanswered",
-                        result.confirmed(), result.count(), result.nacked(), result.unroutable(), unconfirmed);
-            }
-            return result;
+            nextSendNanos = Math.max(nextSendNanos, System.nanoTime() - 1_000_000_000L) + 1_000_000_000L / config.rate();
+        }
+        AMQP.BasicProperties properties = new AMQP.BasicProperties.Builder()
+                .contentType("text/plain")
+                .deliveryMode(config.persistent() ? 2 : 1) // 2 = persistent: written to disk
+                .messageId(m.id) // lets a consumer recognise a message it has already processed
+                .timestamp(new Date())
+                .build();
+        m.sends++;
+        channel.basicPublish(config.exchange(), config.routingKeyOrQueue(), true, properties,
+                m.body.getBytes(StandardCharsets.UTF_8));
+    }
+
+    /** The broker confirmed m: sent, unless it came back as unroutable first. */
+    private void confirmed(Message m) {
+        if (returned.remove(m.id)) {
+            unroutable.incrementAndGet();
+        } else {
+            confirmed.incrementAndGet();
+            log.info("sent '{}' (message id {}, confirmed)", m.body, m.id);
         }
     }
 
-    /** A confirm with multiple=true settles every outstanding message up to and including seqNo. */
-    private static void settle(ConcurrentNavigableMap<Long, Pending> outstanding, long seqNo, boolean multiple,
-                               Semaphore window, java.util.function.Consumer<Pending> action) {
-        var settled = multiple ? outstanding.headMap(seqNo, true) : outstanding.subMap(seqNo, true, seqNo, true);
-        for (var it = settled.values().iterator(); it.hasNext(); ) {
-            action.accept(it.next());
-            it.remove();
-            window.release();
+    private void failed(Message m, String why) {
+        nacked.incrementAndGet();
+        log.error("giving up on '{}' (message id {}) after {} send(s): {}", m.body, m.id, m.sends, why);
+    }
+
+    /**
+     * Individual (size 1) and batch confirms: publish a batch, then block until the broker has confirmed all
+     * of it. Simple, and a failure is easy to handle: re-send the whole batch. The price is a round trip per
+     * batch; batch size 1 is the slowest and the simplest.
+     */
+    private void publishInBatches(Channel channel, int size) throws InterruptedException {
+        for (int start = 1; start <= config.count(); start += size) {
+            List<Message> batch = new ArrayList<>();
+            for (int n = start; n < start + size && n <= config.count(); n++) {
+                batch.add(next(n));
+            }
+            for (int attempt = 0; ; attempt++) {
+                String problem;
+                try {
+                    for (Message m : batch) {
+                        send(channel, m);
+                    }
+                    // false: the broker nacked at least one of them (we cannot tell which: re-send them all).
+                    problem = channel.waitForConfirms(config.confirmTimeout().toMillis()) ? null : "nacked by the broker";
+                } catch (TimeoutException e) {
+                    problem = "no confirm within " + config.confirmTimeout();
+                } catch (IOException | AlreadyClosedException e) {
+                    problem = "connection lost (" + e.getMessage() + ")";
+                    awaitOpen(channel);
+                }
+                if (problem == null) {
+                    batch.forEach(this::confirmed);
+                    break;
+                }
+                if (attempt >= config.publishRetries()) {
+                    for (Message m : batch) {
+                        failed(m, problem);
+                    }
+                    break;
+                }
+                log.warn("re-sending {} message(s): {}", batch.size(), problem);
+            }
+        }
+    }
+
+    /**
+     * Async confirms: keep publishing while confirms arrive on the connection's thread, tracking each message by
+     * its publish sequence number until it is confirmed. Fastest; the bookkeeping below is the price.
+     */
+    private void publishAsync(Channel channel) throws InterruptedException {
+        ConcurrentNavigableMap<Long, Message> outstanding = new ConcurrentSkipListMap<>();
+        LinkedBlockingQueue<Message> resend = new LinkedBlockingQueue<>();
+        Semaphore window = new Semaphore(CONFIRM_WINDOW);
+        AtomicInteger settled = new AtomicInteger();
+        long[] lastProgress = {System.nanoTime()};
+
+        // Exactly one path takes a message out of `outstanding` (confirm, nack, shutdown or failed publish):
+        // whichever removes it owns it, so it is never counted twice nor forgotten.
+        channel.addConfirmListener(
+                (seqNo, multiple) -> {
+                    for (Message m : take(outstanding, seqNo, multiple)) {
+                        confirmed(m);
+                        settled.incrementAndGet();
+                        window.release();
+                    }
+                    lastProgress[0] = System.nanoTime();
+                },
+                (seqNo, multiple) -> {
+                    for (Message m : take(outstanding, seqNo, multiple)) {
+                        window.release();
+                        if (m.sends <= config.publishRetries()) {
+                            log.warn("the broker nacked '{}' (message id {}): sending it again", m.body, m.id);
+                            resend.add(m);
+                        } else {
+                            failed(m, "nacked by the broker");
+                            settled.incrementAndGet();
+                        }
+                    }
+                    lastProgress[0] = System.nanoTime();
+                });
+        // The connection dropped: confirms for what was in flight will never come (a recovered channel starts
+        // new sequence numbers), so everything unconfirmed is sent again once the client has reconnected.
+        channel.addShutdownListener(cause -> {
+            List<Message> inFlight = take(outstanding, Long.MAX_VALUE, true);
+            if (!inFlight.isEmpty() && !cause.isInitiatedByApplication()) {
+                log.warn("connection lost with {} message(s) unconfirmed: they will be sent again", inFlight.size());
+            }
+            inFlight.forEach(m -> window.release());
+            resend.addAll(inFlight);
+        });
+
+        int nextNumber = 1;
+        while (settled.get() < config.count()) {
+            Message m = resend.poll();
+            if (m == null && nextNumber <= config.count()) {
+                m = next(nextNumber++);
+            }
+            if (m == null) {
+                m = resend.poll(100, TimeUnit.MILLISECONDS);
+            }
+            if (System.nanoTime() - lastProgress[0] > config.confirmTimeout().toNanos()) {
+                if (m != null) {
+                    resend.add(m);
+                }
+                break;
+            }
+            if (m == null) {
+                continue;
+            }
+            if (m.sends > config.publishRetries()) {
+                failed(m, "connection lost");
+                settled.incrementAndGet();
+                continue;
+            }
+            if (!window.tryAcquire(100, TimeUnit.MILLISECONDS)) {
+                resend.add(m);
+                continue;
+            }
+            long seqNo = channel.getNextPublishSeqNo();
+            outstanding.put(seqNo, m);
+            try {
+                send(channel, m);
+            } catch (IOException | AlreadyClosedException e) {
+                if (outstanding.remove(seqNo, m)) {
+                    window.release();
+                    resend.add(m);
+                }
+                awaitOpen(channel);
+            }
+        }
+        // Whatever is left never got an answer in time.
+        List<Message> unanswered = new ArrayList<>(take(outstanding, Long.MAX_VALUE, true));
+        resend.drainTo(unanswered);
+        for (Message m : unanswered) {
+            failed(m, "no confirm within " + config.confirmTimeout());
+        }
+    }
+
+    /** Removes and returns the messages a confirm covers: multiple=true means every one up to seqNo. */
+    private static List<Message> take(ConcurrentNavigableMap<Long, Message> outstanding, long seqNo, boolean multiple) {
+        var covered = multiple ? outstanding.headMap(seqNo, true) : outstanding.subMap(seqNo, true, seqNo, true);
+        List<Message> taken = new ArrayList<>();
+        for (Long key : List.copyOf(covered.keySet())) {
+            Message m = outstanding.remove(key);
+            if (m != null) {
+                taken.add(m);
+            }
+        }
+        return taken;
+    }
+
+    /** After a connection loss, the client reconnects by itself (automatic recovery); wait for it. */
+    private void awaitOpen(Channel channel) throws InterruptedException {
+        long deadline = System.nanoTime() + config.confirmTimeout().toNanos();
+        while (!channel.isOpen()) {
+            if (System.nanoTime() > deadline) {
+                throw new BrokerException("the connection to RabbitMQ at " + config.url().address()
+                        + " was lost and did not come back within " + config.confirmTimeout());
+            }
+            TimeUnit.MILLISECONDS.sleep(100);
         }
     }
 }

@@ -3,8 +3,7 @@ package io.github.mqexamples.rabbitmq.producer;
 import io.github.mqexamples.common.Cli;
 import io.github.mqexamples.common.Settings;
 import io.github.mqexamples.common.Values;
-import io.github.mqexamples.common.rabbitmq.AmqpUrl;
-import io.github.mqexamples.common.rabbitmq.QueueSpec;
+import io.github.mqexamples.common.rabbitmq.RabbitMqSettings;
 
 /**
  * Publishes {@code --count} messages to a RabbitMQ queue and exits 0 only when the broker has confirmed
@@ -14,34 +13,41 @@ import io.github.mqexamples.common.rabbitmq.QueueSpec;
  */
 public final class RabbitMqProducerApp {
 
-    static final Settings SETTINGS = new Settings("rabbitmq-producer",
-            "Publishes persistent messages to a durable RabbitMQ queue and waits for the broker's confirms.")
-            .add("url", "RABBITMQ_URL", "amqp://guest:guest@localhost:5672/", "AMQP URL of the broker")
-            .add("queue", "RABBITMQ_QUEUE", "hello", "queue to publish to (declared if missing)")
-            .add("queue-type", "RABBITMQ_QUEUE_TYPE", "quorum", "quorum or classic")
-            .add("durable", "RABBITMQ_DURABLE", "true", "declare the queue durable: it survives a broker restart")
+    static final Settings SETTINGS = RabbitMqSettings.addTo(new Settings("rabbitmq-producer",
+                    "Publishes persistent messages to a durable RabbitMQ queue and waits for the broker's confirms."))
+            .add("exchange", "RABBITMQ_EXCHANGE", "", "publish to this direct exchange (declared if missing) instead"
+                    + " of straight to the queue; '' = the default exchange")
+            .add("routing-key", "RABBITMQ_ROUTING_KEY", null, "routing key; none = the queue name")
             .add("persistent", "RABBITMQ_PERSISTENT", "true", "mark messages persistent: written to disk")
             .add("count", "MESSAGE_COUNT", "1", "how many messages to send; with more than one, bodies are numbered")
             .add("message", "MESSAGE_BODY", "Hello World!", "the message body")
-            .add("confirm-timeout", "RABBITMQ_CONFIRM_TIMEOUT", "30s", "how long to wait for the broker's confirms");
+            .add("rate", "MESSAGE_RATE", "0", "messages per second; 0 = as fast as confirms allow")
+            .add("confirm", "RABBITMQ_CONFIRM", "async", "how to wait for publisher confirms: individual, batch or async")
+            .add("batch-size", "RABBITMQ_CONFIRM_BATCH", "100", "messages per batch with --confirm batch")
+            .add("confirm-timeout", "RABBITMQ_CONFIRM_TIMEOUT", "30s", "how long to wait for the broker's confirms")
+            .add("publish-retries", "RABBITMQ_PUBLISH_RETRIES", "3", "re-sends of a message the broker nacked or"
+                    + " did not confirm, before giving up on it");
 
     private RabbitMqProducerApp() {
     }
 
     public static void main(String[] args) {
-        Cli.main(SETTINGS, args, values -> {
-            RabbitMqProducer.Result result = new RabbitMqProducer(config(values)).publish();
-            return result.allConfirmed() ? 0 : 1;
-        });
+        Cli.main(SETTINGS, args, values -> new RabbitMqProducer(config(values)).publish().allConfirmed() ? 0 : 1);
     }
 
     static RabbitMqProducer.Config config(Values v) {
         return new RabbitMqProducer.Config(
-                AmqpUrl.parse(v.string("url"), "--url / RABBITMQ_URL"),
-                new QueueSpec(v.string("queue"), v.bool("durable"), v.choice("queue-type", "quorum", "classic")),
+                RabbitMqSettings.url(v),
+                RabbitMqSettings.queue(v),
+                v.optional("exchange").orElse(""),
+                v.optional("routing-key").filter(k -> !k.isEmpty()).orElse(null),
                 v.bool("persistent"),
                 v.integer("count", 1, Integer.MAX_VALUE),
                 v.string("message"),
-                v.duration("confirm-timeout"));
+                v.integer("rate", 0, Integer.MAX_VALUE),
+                v.choice("confirm", "individual", "batch", "async"),
+                v.integer("batch-size", 1, 100_000),
+                v.duration("confirm-timeout"),
+                v.integer("publish-retries", 0, 1_000));
     }
 }

@@ -1,0 +1,30 @@
+package io.github.mqexamples.common.rabbitmq;
+
+import io.github.mqexamples.common.Settings;
+import io.github.mqexamples.common.Values;
+
+/** The settings both RabbitMQ programs share: where the broker is, and how the queue is declared. */
+public final class RabbitMqSettings {
+
+    private RabbitMqSettings() {
+    }
+
+    public static Settings addTo(Settings settings) {
+        return settings
+                .add("url", "RABBITMQ_URL", "amqp://guest:guest@localhost:5672/", "AMQP URL of the broker")
+                .add("queue", "RABBITMQ_QUEUE", "hello", "the queue (declared if missing)")
+                .add("queue-type", "RABBITMQ_QUEUE_TYPE", "quorum", "quorum or classic")
+                .add("durable", "RABBITMQ_DURABLE", "true", "declare the queue durable: it survives a broker restart")
+                .add("delivery-limit", "RABBITMQ_DELIVERY_LIMIT", String.valueOf(QueueSpec.DEFAULT_DELIVERY_LIMIT),
+                        "quorum queue: dead-letter a message after this many returns to the queue");
+    }
+
+    public static AmqpUrl url(Values v) {
+        return AmqpUrl.parse(v.string("url"), "--url / RABBITMQ_URL");
+    }
+
+    public static QueueSpec queue(Values v) {
+        return new QueueSpec(v.string("queue"), v.bool("durable"), v.choice("queue-type", "quorum", "classic"),
+                v.integer("delivery-limit", 1, Integer.MAX_VALUE));
+    }
+}

@@ -1,0 +1,162 @@
+package io.github.mqexamples.it;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import com.rabbitmq.client.AMQP;
+import com.rabbitmq.client.Channel;
+import com.rabbitmq.client.Connection;
+import com.rabbitmq.client.GetResponse;
+import io.github.mqexamples.common.rabbitmq.AmqpUrl;
+import io.github.mqexamples.common.rabbitmq.QueueSpec;
+import io.github.mqexamples.common.rabbitmq.RabbitMqConnections;
+import io.github.mqexamples.rabbitmq.consumer.RabbitMqConsumer;
+import io.github.mqexamples.rabbitmq.producer.RabbitMqProducer;
+import java.io.IOException;
+import java.net.http.HttpClient;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.OptionalLong;
+import java.util.UUID;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/** Test-side RabbitMQ helpers: publish, inspect queues (AMQP and management API), run a consumer in the background. */
+final class Rabbit {
+
+    private Rabbit() {
+    }
+
+    static TestBrokers.RabbitMq broker() {
+        return TestBrokers.rabbitMq();
+    }
+
+    static AmqpUrl url() {
+        return AmqpUrl.parse(broker().amqpUrl(), "test url");
+    }
+
+    static Map<String, String> env(String queue) {
+        return Map.of("RABBITMQ_URL", broker().amqpUrl(), "RABBITMQ_QUEUE", queue);
+    }
+
+    /** The producer program's class: publishes "Hello World! #1".. with confirms. */
+    static RabbitMqProducer.Result publish(QueueSpec queue, boolean persistent, int count) throws Exception {
+        return new RabbitMqProducer(new RabbitMqProducer.Config(url(), queue, persistent, count, "Hello World!",
+                Duration.ofSeconds(20))).publish();
+    }
+
+    /** A raw publish of one body with the given message id, persistent, confirmed (what a re-sending producer does). */
+    static void publishRaw(String queue, String body, String messageId) throws Exception {
+        try (Connection c = RabbitMqConnections.connect(url(), "test-publisher"); Channel ch = c.createChannel()) {
+            ch.confirmSelect();
+            ch.basicPublish("", queue, true, new AMQP.BasicProperties.Builder().deliveryMode(2)
+                    .messageId(messageId != null ? messageId : UUID.randomUUID().toString()).build(),
+                    body.getBytes(StandardCharsets.UTF_8));
+            ch.waitForConfirmsOrDie(10_000);
+        }
+    }
+
+    /** Messages ready in the queue (exact, from the broker over AMQP); empty if the queue does not exist. */
+    static OptionalLong ready(String queue) throws Exception {
+        try (Connection c = RabbitMqConnections.connect(url(), "test-inspect"); Channel ch = c.createChannel()) {
+            return OptionalLong.of(ch.queueDeclarePassive(queue).getMessageCount());
+        } catch (IOException e) {
+            return OptionalLong.empty(); // 404 NOT_FOUND: no such queue
+        }
+    }
+
+    /** Takes (and acks) every message ready in the queue. */
+    static List<GetResponse> drain(String queue) throws Exception {
+        List<GetResponse> all = new ArrayList<>();
+        try (Connection c = RabbitMqConnections.connect(url(), "test-drain"); Channel ch = c.createChannel()) {
+            for (GetResponse r; (r = ch.basicGet(queue, true)) != null; ) {
+                all.add(r);
+            }
+        }
+        return all;
+    }
+
+    static String body(GetResponse r) {
+        return new String(r.getBody(), StandardCharsets.UTF_8);
+    }
+
+    /** The queue as the management HTTP API describes it, spaces removed. */
+    static String queueJson(String queue) throws Exception {
+        HttpResponse<String> response = HttpClient.newHttpClient().send(
+                broker().management("/api/queues/%2F/" + queue).build(), HttpResponse.BodyHandlers.ofString());
+        assertEquals(200, response.statusCode(), "management API for queue " + queue + ": " + response.body());
+        return response.body().replace(" ", "");
+    }
+
+    /** A whole-number field of the queue's management JSON, e.g. messages_unacknowledged; -1 if not reported yet. */
+    static long stat(String queue, String field) throws Exception {
+        Matcher m = Pattern.compile("\"" + field + "\":(\\d+)").matcher(queueJson(queue));
+        return m.find() ? Long.parseLong(m.group(1)) : -1;
+    }
+
+    /** The management API's names of the open connections a program named {@code clientName} has. */
+    static List<String> connections(String clientName) throws Exception {
+        HttpClient http = HttpClient.newHttpClient();
+        String list = http.send(broker().management("/api/connections").build(), HttpResponse.BodyHandlers.ofString())
+                .body();
+        // Connection names look like "127.0.0.1:50123 -> 127.0.0.1:5672"; look at each one's client properties.
+        Matcher m = Pattern.compile("\"name\":\"([^\"]+ -> [^\"]+)\"").matcher(list);
+        List<String> names = new ArrayList<>();
+        while (m.find()) {
+            String details = http.send(broker().management(connectionPath(m.group(1))).build(),
+                    HttpResponse.BodyHandlers.ofString()).body();
+            if (details.replace(" ", "").contains("\"connection_name\":\"" + clientName + "\"")) {
+                names.add(m.group(1));
+            }
+        }
+        return names;
+    }
+
+    /** Closes, from the broker's side, every connection a program named {@code clientName} has open. */
+    static int closeConnections(String clientName) throws Exception {
+        List<String> names = connections(clientName);
+        for (String name : names) {
+            HttpClient.newHttpClient().send(broker().management(connectionPath(name)).DELETE().build(),
+                    HttpResponse.BodyHandlers.ofString());
+        }
+        return names.size();
+    }
+
+    private static String connectionPath(String name) {
+        return "/api/connections/" + java.net.URLEncoder.encode(name, StandardCharsets.UTF_8).replace("+", "%20");
+    }
+
+    /** The consumer program's class running on a thread of its own until stopped. */
+    static final class Background implements AutoCloseable {
+        final RabbitMqConsumer consumer;
+        private final ExecutorService thread = Executors.newSingleThreadExecutor();
+        private final Future<Integer> result;
+
+        Background(RabbitMqConsumer consumer) {
+            this.consumer = consumer;
+            this.result = thread.submit(consumer::run);
+        }
+
+        /** Waits for the consumer to end by itself (max-messages) and returns how many it processed. */
+        int awaitEnd(Duration timeout) throws Exception {
+            return result.get(timeout.toMillis(), TimeUnit.MILLISECONDS);
+        }
+
+        @Override
+        public void close() throws Exception {
+            consumer.stop();
+            try {
+                result.get(30, TimeUnit.SECONDS);
+            } finally {
+                thread.shutdownNow();
+            }
+        }
+    }
+}

@@ -1,0 +1,110 @@
+package io.github.mqexamples.it;
+
+import static io.github.mqexamples.it.Checks.assertContains;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.rabbitmq.client.Delivery;
+import io.github.mqexamples.common.SimulatedWork;
+import io.github.mqexamples.common.rabbitmq.QueueSpec;
+import io.github.mqexamples.rabbitmq.consumer.RabbitMqConsumer;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.regex.Pattern;
+import org.junit.jupiter.api.Test;
+
+/** README test 2, message acknowledgement: what manual ack, auto ack and prefetch really do. */
+class RabbitMqAcknowledgementIT {
+
+    static RabbitMqConsumer.Config slowConsumer(QueueSpec queue, int prefetch, int workMs, int maxMessages) {
+        return new RabbitMqConsumer.Config(Rabbit.url(), queue, "", null, true, prefetch,
+                new SimulatedWork(Duration.ofMillis(workMs), null, 0), "delayed", 3, Duration.ofSeconds(5), maxMessages);
+    }
+
+    @Test
+    void manualAckKeepsHeldMessagesUnacknowledgedAndPrefetchBoundsThem() throws Exception {
+        QueueSpec queue = new QueueSpec(Await.unique("ack"), true, "quorum");
+        Rabbit.publish(queue, true, 12);
+
+        long maxUnacked = 0;
+        try (Rabbit.Background consumer = new Rabbit.Background(new RabbitMqConsumer(slowConsumer(queue, 3, 1200, 12)))) {
+            // (Queue statistics can take several seconds to appear, hence 12 messages of 1.2 s each.)
+            // While the slow consumer works, the broker shows the messages it holds as unacknowledged:
+            // never more than the prefetch of 3.
+            long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+            boolean sawThree = false;
+            while (!sawThree && System.nanoTime() < deadline) {
+                long unacked = Rabbit.stat(queue.name(), "messages_unacknowledged");
+                maxUnacked = Math.max(maxUnacked, unacked);
+                sawThree = unacked == 3;
+                Thread.sleep(100); // sampling the statistics, not waiting for a result
+            }
+            assertTrue(sawThree, "the management API never showed 3 unacknowledged messages");
+            assertContains(Rabbit.queueJson(queue.name()), "\"prefetch_count\":3");
+            assertEquals(12, consumer.awaitEnd(Duration.ofSeconds(90)));
+        }
+        assertTrue(maxUnacked <= 3, "unacknowledged went above the prefetch: " + maxUnacked);
+        // After the acks: nothing unacknowledged, nothing left.
+        Await.until("statistics show 0 unacknowledged", Duration.ofSeconds(20),
+                () -> quietly(() -> Rabbit.stat(queue.name(), "messages_unacknowledged")) == 0);
+        assertEquals(0, Rabbit.ready(queue.name()).getAsLong());
+    }
+
+    @Test
+    void aConsumerKilledBeforeAckingHasEveryHeldMessageRedelivered() throws Exception {
+        String name = Await.unique("crash-manual");
+        QueueSpec queue = new QueueSpec(name, true, "quorum");
+        Rabbit.publish(queue, true, 5);
+
+        Programs.Running crashing = Programs.start("rabbitmq-consumer", Rabbit.env(name), "--work-ms", "60000",
+                "--prefetch", "5");
+        crashing.awaitLine(l -> l.contains("received 'Hello World! #1'"), Duration.ofSeconds(60));
+        crashing.kill(); // SIGKILL: no shutdown hook, no ack, no clean close
+        crashing.awaitExit(Duration.ofSeconds(10));
+
+        List<Delivery> received = Collections.synchronizedList(new ArrayList<>());
+        RabbitMqConsumer next = new RabbitMqConsumer(new RabbitMqConsumer.Config(Rabbit.url(), queue, true, 10, 5),
+                (delivery, body) -> received.add(delivery));
+        assertEquals(5, Await.within(Duration.ofSeconds(30), next::run));
+        assertEquals(List.of("Hello World! #1", "Hello World! #2", "Hello World! #3", "Hello World! #4",
+                "Hello World! #5"), received.stream().map(d -> new String(d.getBody(), StandardCharsets.UTF_8)).toList());
+        for (Delivery d : received) {
+            assertTrue(d.getEnvelope().isRedeliver(), "delivered to the killed consumer first: redelivered=true");
+        }
+    }
+
+    @Test
+    void autoAckLosesWhatWasInFlightWhenTheConsumerDies() throws Exception {
+        String name = Await.unique("crash-auto");
+        QueueSpec queue = new QueueSpec(name, true, "quorum");
+        Rabbit.publish(queue, true, 5);
+        assertEquals(5, Rabbit.ready(name).getAsLong());
+
+        Programs.Running crashing = Programs.start("rabbitmq-consumer", Rabbit.env(name), "--ack", "auto",
+                "--work-ms", "60000");
+        crashing.awaitLine(l -> l.contains("received 'Hello World! #1'"), Duration.ofSeconds(60));
+        crashing.kill();
+        crashing.awaitExit(Duration.ofSeconds(10));
+
+        // With auto ack the broker forgot each message as it sent it: one was half processed, four were
+        // waiting in the dead consumer's memory. None comes back.
+        assertEquals(0, Rabbit.ready(name).getAsLong(), "the five messages are gone");
+        assertEquals(1, crashing.lines().stream().filter(Pattern.compile("received '")
+                .asPredicate()).count(), "only one was even looked at: " + crashing.output());
+    }
+
+    interface Stat {
+        long get() throws Exception;
+    }
+
+    static long quietly(Stat stat) {
+        try {
+            return stat.get();
+        } catch (Exception e) {
+            return -1;
+        }
+    }
+}

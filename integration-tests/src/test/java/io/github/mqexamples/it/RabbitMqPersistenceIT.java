@@ -1,0 +1,76 @@
+package io.github.mqexamples.it;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.rabbitmq.client.Delivery;
+import io.github.mqexamples.common.rabbitmq.QueueSpec;
+import io.github.mqexamples.rabbitmq.consumer.RabbitMqConsumer;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.OptionalLong;
+import org.junit.jupiter.api.Test;
+
+/** README test 4, persistence: what survives a consumer restart and a broker restart. */
+class RabbitMqPersistenceIT {
+
+    @Test
+    void messagesNotAckedBeforeTheConsumerStoppedArriveAfterItsRestart() throws Exception {
+        QueueSpec queue = new QueueSpec(Await.unique("restart-consumer"), true, "quorum");
+        Rabbit.publish(queue, true, 3);
+
+        // The first run processes one message and stops; the other two were sent ahead (prefetch) but not acked.
+        List<Delivery> first = Collections.synchronizedList(new ArrayList<>());
+        assertEquals(1, Await.within(Duration.ofSeconds(30), new RabbitMqConsumer(
+                new RabbitMqConsumer.Config(Rabbit.url(), queue, true, 10, 1), (d, b) -> first.add(d))::run));
+
+        List<Delivery> second = Collections.synchronizedList(new ArrayList<>());
+        assertEquals(2, Await.within(Duration.ofSeconds(30), new RabbitMqConsumer(
+                new RabbitMqConsumer.Config(Rabbit.url(), queue, true, 10, 2), (d, b) -> second.add(d))::run));
+        assertEquals("Hello World! #1", new String(first.get(0).getBody(), StandardCharsets.UTF_8));
+        assertEquals(List.of("Hello World! #2", "Hello World! #3"),
+                second.stream().map(d -> new String(d.getBody(), StandardCharsets.UTF_8)).toList());
+        assertEquals(0, Rabbit.ready(queue.name()).getAsLong());
+    }
+
+    @Test
+    void aBrokerRestartKeepsDurableQueuesAndPersistentMessages() throws Exception {
+        QueueSpec quorum = new QueueSpec(Await.unique("p-quorum"), true, "quorum");
+        QueueSpec quorumTransient = new QueueSpec(Await.unique("p-quorum-transient"), true, "quorum");
+        QueueSpec classic = new QueueSpec(Await.unique("p-classic"), true, "classic");
+        QueueSpec classicTransient = new QueueSpec(Await.unique("p-classic-transient"), true, "classic");
+        QueueSpec nonDurable = new QueueSpec(Await.unique("p-non-durable"), false, "classic");
+        Rabbit.publish(quorum, true, 3);
+        Rabbit.publish(quorumTransient, false, 3);
+        Rabbit.publish(classic, true, 3);
+        Rabbit.publish(classicTransient, false, 3);
+        Rabbit.publish(nonDurable, true, 3);
+
+        Rabbit.broker().restart();
+
+        // A quorum queue needs a moment to elect its leader after the restart.
+        Await.until("the quorum queue answers again", Duration.ofSeconds(60),
+                () -> readyOrMinusOne(quorum.name()) >= 0);
+        assertEquals(3, readyOrMinusOne(quorum.name()), "durable quorum queue, persistent messages: all kept");
+        Await.until("the second quorum queue answers", Duration.ofSeconds(60),
+                () -> readyOrMinusOne(quorumTransient.name()) >= 0);
+        assertEquals(3, readyOrMinusOne(quorumTransient.name()), "a quorum queue keeps even transient messages");
+        assertEquals(3, readyOrMinusOne(classic.name()), "durable classic queue, persistent messages: kept");
+        assertEquals(0, readyOrMinusOne(classicTransient.name()), "durable classic queue, transient messages: gone");
+        OptionalLong gone = Rabbit.ready(nonDurable.name());
+        assertFalse(gone.isPresent(), "a non-durable queue does not survive the restart at all");
+        assertTrue(Rabbit.drain(quorum.name()).stream().allMatch(r -> r.getProps().getDeliveryMode() == 2));
+    }
+
+    static long readyOrMinusOne(String queue) {
+        try {
+            return Rabbit.ready(queue).orElse(-1);
+        } catch (Exception e) {
+            return -1;
+        }
+    }
+}

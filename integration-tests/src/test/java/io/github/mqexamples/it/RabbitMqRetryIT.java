@@ -1,0 +1,151 @@
+package io.github.mqexamples.it;
+
+import static io.github.mqexamples.it.Checks.assertContains;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import com.rabbitmq.client.GetResponse;
+import io.github.mqexamples.common.SimulatedWork;
+import io.github.mqexamples.common.rabbitmq.QueueSpec;
+import io.github.mqexamples.rabbitmq.consumer.RabbitMqConsumer;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.Map;
+import java.util.regex.Pattern;
+import org.junit.jupiter.api.Test;
+
+/** README test 5, retry: failed messages are tried again, then dead-lettered; nothing loops forever or vanishes. */
+class RabbitMqRetryIT {
+
+    /** Every effect applied (processing succeeded). */
+    final List<String> effects = Collections.synchronizedList(new ArrayList<>());
+
+    RabbitMqConsumer consumer(QueueSpec queue, String retry, int maxAttempts, Duration delay, String failOn,
+                              int failAttempts) {
+        SimulatedWork failing = new SimulatedWork(Duration.ZERO, Pattern.compile(failOn), failAttempts);
+        RabbitMqConsumer.Config config = new RabbitMqConsumer.Config(Rabbit.url(), queue, "", null, true, 10,
+                failing, retry, maxAttempts, delay, 0);
+        return new RabbitMqConsumer(config, (delivery, body) -> effects.add(body));
+    }
+
+    static Map<String, Object> headers(GetResponse r) {
+        return r.getProps().getHeaders();
+    }
+
+    @Test
+    void delayedRetryThenDeadLetterWithTheLastErrorAndTheAttemptCount() throws Exception {
+        QueueSpec queue = new QueueSpec(Await.unique("retry-delayed"), true, "quorum");
+        Rabbit.publish(queue, true, 1); // declares the queue
+        Rabbit.drain(queue.name());
+        Rabbit.publishRaw(queue.name(), "poison", "poison-id");
+        for (int i = 1; i <= 5; i++) {
+            Rabbit.publishRaw(queue.name(), "good " + i, null);
+        }
+
+        RabbitMqConsumer consumer = consumer(queue, "delayed", 3, Duration.ofSeconds(2), "poison", 0);
+        try (Rabbit.Background running = new Rabbit.Background(consumer)) {
+            Await.until("the poison message reaches the dead-letter queue", Duration.ofSeconds(60),
+                    () -> ready(queue.deadLetterQueue()) == 1);
+        }
+        // Other messages kept flowing while the poison message waited in the retry queue.
+        assertEquals(List.of("good 1", "good 2", "good 3", "good 4", "good 5"), effects);
+        assertEquals(0, ready(queue.name()));
+        assertEquals(0, ready(queue.retryQueue()));
+
+        GetResponse dead = Rabbit.drain(queue.deadLetterQueue()).get(0);
+        assertEquals("poison", Rabbit.body(dead));
+        assertEquals("poison-id", dead.getProps().getMessageId(), "the same message, not a new one");
+        assertEquals(3, ((Number) headers(dead).get(RabbitMqConsumer.ATTEMPTS)).intValue());
+        assertContains(String.valueOf(headers(dead).get(RabbitMqConsumer.LAST_ERROR)),
+                "simulated failure: body matches --fail-on 'poison' (attempt 3)");
+        assertEquals(queue.name(), String.valueOf(headers(dead).get(RabbitMqConsumer.ORIGINAL_QUEUE)));
+        // Attempts are counted by the broker: two trips through the retry queue, each one expiring.
+        assertContains(String.valueOf(headers(dead).get("x-death")), "reason=expired");
+        assertContains(String.valueOf(headers(dead).get("x-death")), "queue=" + queue.retryQueue());
+        assertContains(String.valueOf(headers(dead).get("x-death")), "count=2");
+    }
+
+    @Test
+    void aMessageThatFailsOnceThenSucceedsIsProcessedExactlyOnce() throws Exception {
+        QueueSpec queue = new QueueSpec(Await.unique("retry-once"), true, "quorum");
+        Rabbit.publish(queue, true, 1);
+        Rabbit.drain(queue.name());
+        Rabbit.publishRaw(queue.name(), "flaky", "flaky-id");
+
+        RabbitMqConsumer consumer = consumer(queue, "delayed", 3, Duration.ofMillis(500), "flaky", 1);
+        try (Rabbit.Background running = new Rabbit.Background(consumer)) {
+            Await.until("the message is processed", Duration.ofSeconds(30), () -> !effects.isEmpty());
+            assertEquals(1, consumer.retried());
+        }
+        assertEquals(List.of("flaky"), effects, "applied once");
+        assertEquals(0, ready(queue.deadLetterQueue()));
+        assertEquals(0, ready(queue.retryQueue()));
+        assertEquals(0, ready(queue.name()));
+    }
+
+    @Test
+    void requeueRetriesAtOnceThenDeadLettersAfterMaxAttempts() throws Exception {
+        QueueSpec queue = new QueueSpec(Await.unique("retry-requeue"), true, "quorum");
+        Rabbit.publish(queue, true, 1);
+        Rabbit.drain(queue.name());
+        Rabbit.publishRaw(queue.name(), "poison", "poison-id");
+        Rabbit.publishRaw(queue.name(), "good", null);
+
+        RabbitMqConsumer consumer = consumer(queue, "requeue", 3, Duration.ZERO, "poison", 0);
+        try (Rabbit.Background running = new Rabbit.Background(consumer)) {
+            Await.until("the poison message reaches the dead-letter queue", Duration.ofSeconds(30),
+                    () -> ready(queue.deadLetterQueue()) == 1);
+            assertEquals(2, consumer.retried(), "nacked with requeue=true twice");
+        }
+        assertEquals(List.of("good"), effects);
+        GetResponse dead = Rabbit.drain(queue.deadLetterQueue()).get(0);
+        assertEquals(3, ((Number) headers(dead).get(RabbitMqConsumer.ATTEMPTS)).intValue());
+        // The quorum queue counted the returns itself.
+        assertEquals(2, ((Number) headers(dead).get("x-delivery-count")).intValue());
+    }
+
+    @Test
+    void theQueuesDeliveryLimitStopsAPoisonMessageEvenWhenTheConsumerNeverGivesUp() throws Exception {
+        // A consumer configured never to give up (or one that crashes on the message before it can nack)
+        // would requeue forever; the quorum queue's explicit x-delivery-limit dead-letters it anyway.
+        QueueSpec queue = new QueueSpec(Await.unique("retry-limit"), true, "quorum", 2);
+        Rabbit.publish(queue, true, 1);
+        Rabbit.drain(queue.name());
+        Rabbit.publishRaw(queue.name(), "poison", "poison-id");
+
+        RabbitMqConsumer consumer = consumer(queue, "requeue", 1_000_000, Duration.ZERO, "poison", 0);
+        try (Rabbit.Background running = new Rabbit.Background(consumer)) {
+            Await.until("the broker dead-letters the message", Duration.ofSeconds(30),
+                    () -> ready(queue.deadLetterQueue()) == 1);
+        }
+        assertEquals(3, consumer.retried(), "delivered 3 times: the first delivery and 2 returns");
+        GetResponse dead = Rabbit.drain(queue.deadLetterQueue()).get(0);
+        assertEquals("poison", Rabbit.body(dead));
+        assertEquals("delivery_limit", String.valueOf(headers(dead).get("x-first-death-reason")));
+        assertEquals(0, ready(queue.name()));
+    }
+
+    @Test
+    void withRetryNoneAFailedMessageIsDeadLetteredAtOnce() throws Exception {
+        QueueSpec queue = new QueueSpec(Await.unique("retry-none"), true, "quorum");
+        Rabbit.publish(queue, true, 1);
+        Rabbit.drain(queue.name());
+        Rabbit.publishRaw(queue.name(), "poison", "poison-id");
+        RabbitMqConsumer consumer = consumer(queue, "none", 3, Duration.ZERO, "poison", 0);
+        try (Rabbit.Background running = new Rabbit.Background(consumer)) {
+            Await.until("dead-lettered", Duration.ofSeconds(30), () -> ready(queue.deadLetterQueue()) == 1);
+        }
+        assertEquals(0, consumer.retried());
+        assertEquals(1, ((Number) headers(Rabbit.drain(queue.deadLetterQueue()).get(0))
+                .get(RabbitMqConsumer.ATTEMPTS)).intValue());
+    }
+
+    static long ready(String queue) {
+        try {
+            return Rabbit.ready(queue).orElse(-1);
+        } catch (Exception e) {
+            return -1;
+        }
+    }
+}
