@@ -20,7 +20,7 @@ import org.junit.jupiter.params.provider.ValueSource;
 class RabbitMqConfirmsIT {
 
     static RabbitMqProducer.Config config(QueueSpec queue, String exchange, String key, int count, String confirm) {
-        return new RabbitMqProducer.Config(Rabbit.url(), queue, exchange, key, true, count, "Hello World!", 0, confirm,
+        return new RabbitMqProducer.Config(Rabbit.url(), queue, exchange, key, true, count, "Hello World!", null, 0, confirm,
                 10, Duration.ofSeconds(20), 1);
     }
 

@@ -19,7 +19,7 @@ class RabbitMqRoutingIT {
 
     static RabbitMqProducer.Config toExchange(String exchange, String routingKey, int count) {
         return new RabbitMqProducer.Config(Rabbit.url(), new QueueSpec("unused", true, "quorum"), exchange, routingKey,
-                true, count, "Hello World!", 0, "async", 100, Duration.ofSeconds(20), 3);
+                true, count, "Hello World!", null, 0, "async", 100, Duration.ofSeconds(20), 3);
     }
 
     @Test

@@ -26,6 +26,8 @@ public final class LocalBrokersApp {
             .add("rabbitmq-port", "LOCAL_RABBITMQ_PORT", "5672", "AMQP port; 0 = any free port")
             .add("management-port", "LOCAL_RABBITMQ_MANAGEMENT_PORT", "15672", "management UI port; 0 = any free port")
             .add("kafka-port", "LOCAL_KAFKA_PORT", "9092", "Kafka port; 0 = any free port")
+            .add("data-dir", "LOCAL_BROKERS_DATA_DIR", null, "keep the brokers' data here, to stop and start them"
+                    + " again with their queues, topics and messages; none = a temporary directory, deleted on exit")
             .add("env-file", "LOCAL_BROKERS_ENV_FILE", null, "also write RABBITMQ_URL=... and KAFKA_BOOTSTRAP_SERVERS=..."
                     + " to this file once both are ready");
 
@@ -46,6 +48,7 @@ public final class LocalBrokersApp {
         int rabbitPort = v.integer("rabbitmq-port", 0, 65535);
         int managementPort = v.integer("management-port", 0, 65535);
         int kafkaPort = v.integer("kafka-port", 0, 65535);
+        Path dataDir = v.optional("data-dir").filter(d -> !d.isEmpty()).map(Path::of).orElse(null);
         List<AutoCloseable> started = new ArrayList<>();
         CountDownLatch stop = new CountDownLatch(1);
         GracefulShutdown shutdown = GracefulShutdown.install(stop::countDown, Duration.ofSeconds(90));
@@ -56,7 +59,7 @@ public final class LocalBrokersApp {
                 log.info("RabbitMQ: a broker already answers on localhost:{}; using it (not started here)", rabbitPort);
             } else {
                 long t0 = System.nanoTime();
-                LocalRabbitMq rabbit = LocalRabbitMq.launch(rabbitPort, managementPort);
+                LocalRabbitMq rabbit = LocalRabbitMq.launch(rabbitPort, managementPort, dataDir);
                 started.add(rabbit);
                 rabbitUrl = "amqp://guest:guest@localhost:" + rabbit.amqpPort() + "/";
                 log.info("RabbitMQ: started a private node in {} s: {}, management UI {} (guest/guest)",
@@ -69,7 +72,7 @@ public final class LocalBrokersApp {
                 log.info("Kafka: a broker already answers on {}; using it (not started here)", kafkaServers);
             } else {
                 long t0 = System.nanoTime();
-                LocalKafka kafka = LocalKafka.launch(kafkaPort, "localhost");
+                LocalKafka kafka = LocalKafka.launch(kafkaPort, "localhost", dataDir);
                 started.add(kafka);
                 kafkaServers = kafka.bootstrapServers();
                 log.info("Kafka: started a KRaft broker in {} s: {}", seconds(t0), kafkaServers);
@@ -78,7 +81,8 @@ public final class LocalBrokersApp {
                 Files.writeString(Path.of(v.optional("env-file").get()),
                         "RABBITMQ_URL=" + rabbitUrl + "\nKAFKA_BOOTSTRAP_SERVERS=" + kafkaServers + "\n");
             }
-            log.info("brokers ready. Press Ctrl-C to stop them (and delete their data).");
+            log.info("brokers ready. Press Ctrl-C to stop them{}.", dataDir == null ? " (and delete their data)"
+                    : "; their data stays in " + dataDir.toAbsolutePath() + " for the next start");
             stop.await();
             return 0;
         } finally {

@@ -29,22 +29,41 @@ public final class LocalKafka implements AutoCloseable {
     private final int port;
     private final int controllerPort;
     private final String advertisedHost;
+    private final boolean temporary;
     private KafkaRaftServer server;
 
-    private LocalKafka(Path dataDir, int port, int controllerPort, String advertisedHost) {
+    private LocalKafka(Path dataDir, boolean temporary, int port, int controllerPort, String advertisedHost) {
         this.dataDir = dataDir;
+        this.temporary = temporary;
         this.port = port;
         this.controllerPort = controllerPort;
         this.advertisedHost = advertisedHost;
     }
 
-    /** Formats a new data directory and starts the broker; {@code port} 0 picks a free port. */
+    /** Formats a new temporary data directory and starts the broker; {@code port} 0 picks a free port. */
     public static LocalKafka launch(int port, String advertisedHost) {
+        return launch(port, advertisedHost, null);
+    }
+
+    /**
+     * Starts a broker keeping its data in {@code dataDir} (null: a temporary directory, deleted by
+     * {@link #close()}). Started again on the same directory and port, it has the same topics, records and
+     * committed offsets.
+     */
+    public static LocalKafka launch(int port, String advertisedHost, Path dataDir) {
         try {
-            Path dir = Files.createTempDirectory("mq-examples-kafka-");
-            LocalKafka kafka = new LocalKafka(dir, port == 0 ? FreePorts.next() : port, FreePorts.next(),
+            Path dir = dataDir == null ? Files.createTempDirectory("mq-examples-kafka-")
+                    : Files.createDirectories(dataDir.resolve("kafka"));
+            // The controller's port is part of the cluster's identity: keep it with the data.
+            Path controllerPortFile = dir.resolve("controller.port");
+            int controllerPort = Files.exists(controllerPortFile)
+                    ? Integer.parseInt(Files.readString(controllerPortFile).trim()) : FreePorts.next();
+            Files.writeString(controllerPortFile, String.valueOf(controllerPort));
+            LocalKafka kafka = new LocalKafka(dir, dataDir == null, port == 0 ? FreePorts.next() : port, controllerPort,
                     advertisedHost);
-            kafka.format();
+            if (!Files.exists(dir.resolve("logs").resolve("meta.properties"))) {
+                kafka.format();
+            }
             kafka.start();
             return kafka;
         } catch (IOException e) {
@@ -140,6 +159,8 @@ public final class LocalKafka implements AutoCloseable {
     @Override
     public void close() {
         stop();
-        Directories.deleteRecursively(dataDir);
+        if (temporary) {
+            Directories.deleteRecursively(dataDir);
+        }
     }
 }

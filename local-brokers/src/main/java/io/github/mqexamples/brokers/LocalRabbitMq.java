@@ -47,10 +47,12 @@ public final class LocalRabbitMq implements AutoCloseable {
     private final int distPort;
     private final String nodeName;
     private final boolean epmdWasRunning;
+    private final boolean temporary;
     private Process process;
 
-    private LocalRabbitMq(Path home, int amqpPort, int managementPort) {
+    private LocalRabbitMq(Path home, boolean temporary, int amqpPort, int managementPort) {
         this.home = home;
+        this.temporary = temporary;
         this.amqpPort = amqpPort;
         this.managementPort = managementPort;
         this.distPort = FreePorts.next();
@@ -62,15 +64,24 @@ public final class LocalRabbitMq implements AutoCloseable {
         return Files.isExecutable(SERVER);
     }
 
-    /** Starts a node; a port of 0 picks a free one. Takes about 5 s. */
+    /** Starts a node in a temporary directory; a port of 0 picks a free one. Takes about 5 s. */
     public static LocalRabbitMq launch(int amqpPort, int managementPort) {
+        return launch(amqpPort, managementPort, null);
+    }
+
+    /**
+     * Starts a node keeping its data in {@code dataDir} (null: a temporary directory, deleted by {@link #close()}).
+     * Started again on the same directory and AMQP port, it is the same node with the same queues and messages.
+     */
+    public static LocalRabbitMq launch(int amqpPort, int managementPort, Path dataDir) {
         if (!installed()) {
             throw new IllegalStateException(SERVER + " not found: install RabbitMQ (apt-get install -y rabbitmq-server)"
                     + " or run the brokers with Docker (docker compose up -d)");
         }
         try {
-            Path home = Files.createTempDirectory("mq-examples-rabbitmq-");
-            LocalRabbitMq node = new LocalRabbitMq(home, amqpPort == 0 ? FreePorts.next() : amqpPort,
+            Path home = dataDir == null ? Files.createTempDirectory("mq-examples-rabbitmq-")
+                    : Files.createDirectories(dataDir.resolve("rabbitmq"));
+            LocalRabbitMq node = new LocalRabbitMq(home, dataDir == null, amqpPort == 0 ? FreePorts.next() : amqpPort,
                     managementPort == 0 ? FreePorts.next() : managementPort);
             node.writeConfig();
             node.start();
@@ -227,7 +238,9 @@ public final class LocalRabbitMq implements AutoCloseable {
         if (!epmdWasRunning) {
             stopEpmdIfUnused();
         }
-        Directories.deleteRecursively(home);
+        if (temporary) {
+            Directories.deleteRecursively(home);
+        }
     }
 
     /** Erlang starts the epmd daemon if none runs; when we started it and no node uses it, stop it again. */

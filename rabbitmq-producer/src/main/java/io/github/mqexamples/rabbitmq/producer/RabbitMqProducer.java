@@ -39,17 +39,18 @@ public final class RabbitMqProducer {
     /**
      * @param exchange   "" = the default exchange, which routes to the queue named by the routing key
      * @param routingKey null = the queue name
+     * @param messageId  null = a random UUID per message
      * @param rate       messages per second, 0 = unlimited
      * @param confirm    individual, batch or async: the three ways of waiting for confirms
      */
     public record Config(AmqpUrl url, QueueSpec queue, String exchange, String routingKey, boolean persistent,
-                         int count, String message, int rate, String confirm, int batchSize, Duration confirmTimeout,
-                         int publishRetries) {
+                         int count, String message, String messageId, int rate, String confirm, int batchSize,
+                         Duration confirmTimeout, int publishRetries) {
 
         /** The usual case: straight to the queue, async confirms. */
         public Config(AmqpUrl url, QueueSpec queue, boolean persistent, int count, String message,
                       Duration confirmTimeout) {
-            this(url, queue, "", null, persistent, count, message, 0, "async", 100, confirmTimeout, 3);
+            this(url, queue, "", null, persistent, count, message, null, 0, "async", 100, confirmTimeout, 3);
         }
 
         String routingKeyOrQueue() {
@@ -68,12 +69,13 @@ public final class RabbitMqProducer {
     static final class Message {
         final int number;
         final String body;
-        final String id = UUID.randomUUID().toString();
+        final String id;
         int sends;
 
-        Message(int number, String body) {
+        Message(int number, String body, String id) {
             this.number = number;
             this.body = body;
+            this.id = id;
         }
     }
 
@@ -151,7 +153,9 @@ public final class RabbitMqProducer {
     }
 
     private Message next(int number) {
-        Message m = new Message(number, body(config.message(), number, config.count()));
+        String id = config.messageId() == null ? UUID.randomUUID().toString()
+                : config.count() == 1 ? config.messageId() : config.messageId() + "-" + number;
+        Message m = new Message(number, body(config.message(), number, config.count()), id);
         if (config.count() <= KEEP_IDS) {
             ids.add(m.id);
         }

@@ -21,6 +21,8 @@ public final class RabbitMqProducerApp {
             .add("persistent", "RABBITMQ_PERSISTENT", "true", "mark messages persistent: written to disk")
             .add("count", "MESSAGE_COUNT", "1", "how many messages to send; with more than one, bodies are numbered")
             .add("message", "MESSAGE_BODY", "Hello World!", "the message body")
+            .add("message-id", "MESSAGE_ID", null, "message id; none = a new UUID per message (with --count > 1:"
+                    + " <id>-1, <id>-2, ...). Send the same id twice to see the consumer skip the duplicate")
             .add("rate", "MESSAGE_RATE", "0", "messages per second; 0 = as fast as confirms allow")
             .add("confirm", "RABBITMQ_CONFIRM", "async", "how to wait for publisher confirms: individual, batch or async")
             .add("batch-size", "RABBITMQ_CONFIRM_BATCH", "100", "messages per batch with --confirm batch")
@@ -44,6 +46,7 @@ public final class RabbitMqProducerApp {
                 v.bool("persistent"),
                 v.integer("count", 1, Integer.MAX_VALUE),
                 v.string("message"),
+                v.optional("message-id").filter(id -> !id.isEmpty()).orElse(null),
                 v.integer("rate", 0, Integer.MAX_VALUE),
                 v.choice("confirm", "individual", "batch", "async"),
                 v.integer("batch-size", 1, 100_000),
