@@ -21,7 +21,7 @@ class RabbitMqAcknowledgementIT {
 
     static RabbitMqConsumer.Config slowConsumer(QueueSpec queue, int prefetch, int workMs, int maxMessages) {
         return new RabbitMqConsumer.Config(Rabbit.url(), queue, "", null, true, prefetch,
-                new SimulatedWork(Duration.ofMillis(workMs), null, 0), "delayed", 3, Duration.ofSeconds(5), maxMessages);
+                new SimulatedWork(Duration.ofMillis(workMs), null, 0), "delayed", 3, Duration.ofSeconds(5), maxMessages, true);
     }
 
     @Test

@@ -20,8 +20,8 @@ import org.junit.jupiter.params.provider.ValueSource;
 class RabbitMqConfirmsIT {
 
     static RabbitMqProducer.Config config(QueueSpec queue, String exchange, String key, int count, String confirm) {
-        return new RabbitMqProducer.Config(Rabbit.url(), queue, exchange, key, true, count, "Hello World!", null, 0, confirm,
-                10, Duration.ofSeconds(20), 1);
+        return new RabbitMqProducer.Config(Rabbit.url(), queue, exchange, key, true, count, "Hello World!", null, 0, 0, true, confirm,
+                10, 256, Duration.ofSeconds(20), 1);
     }
 
     @ParameterizedTest

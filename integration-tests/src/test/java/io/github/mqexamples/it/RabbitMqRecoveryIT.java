@@ -29,7 +29,7 @@ class RabbitMqRecoveryIT {
                 (delivery, body) -> effects.add(delivery.getProperties().getMessageId()));
         int count = 300;
         RabbitMqProducer producer = new RabbitMqProducer(new RabbitMqProducer.Config(Rabbit.url(), queue, "", null,
-                true, count, "Hello World!", null, 30, "async", 100, Duration.ofSeconds(90), 5));
+                true, count, "Hello World!", null, 0, 30, true, "async", 100, 256, Duration.ofSeconds(90), 5));
         try (Rabbit.Background running = new Rabbit.Background(consumer)) {
             CompletableFuture<RabbitMqProducer.Result> sending = CompletableFuture.supplyAsync(() -> {
                 try {

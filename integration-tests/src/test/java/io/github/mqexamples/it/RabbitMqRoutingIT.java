@@ -19,7 +19,7 @@ class RabbitMqRoutingIT {
 
     static RabbitMqProducer.Config toExchange(String exchange, String routingKey, int count) {
         return new RabbitMqProducer.Config(Rabbit.url(), new QueueSpec("unused", true, "quorum"), exchange, routingKey,
-                true, count, "Hello World!", null, 0, "async", 100, Duration.ofSeconds(20), 3);
+                true, count, "Hello World!", null, 0, 0, true, "async", 100, 256, Duration.ofSeconds(20), 3);
     }
 
     @Test
@@ -46,7 +46,7 @@ class RabbitMqRoutingIT {
         List<String> received = Collections.synchronizedList(new ArrayList<>());
         RabbitMqConsumer consumer = new RabbitMqConsumer(new RabbitMqConsumer.Config(Rabbit.url(), queue, exchange,
                 "created", true, 10, io.github.mqexamples.common.SimulatedWork.none(), "delayed", 3,
-                Duration.ofSeconds(5), 3), (delivery, body) -> received.add(body));
+                Duration.ofSeconds(5), 3, true), (delivery, body) -> received.add(body));
         try (Rabbit.Background running = new Rabbit.Background(consumer)) {
             Await.until("the consumer has bound its queue", Duration.ofSeconds(30),
                     () -> bound(exchange, queue.name()));

@@ -9,6 +9,7 @@ import com.rabbitmq.client.Delivery;
 import io.github.mqexamples.common.Deduplicator;
 import io.github.mqexamples.common.Log;
 import io.github.mqexamples.common.SimulatedWork;
+import io.github.mqexamples.common.Throughput;
 import io.github.mqexamples.common.rabbitmq.AmqpUrl;
 import io.github.mqexamples.common.rabbitmq.QueueSpec;
 import io.github.mqexamples.common.rabbitmq.RabbitMqConnections;
@@ -36,12 +37,12 @@ public final class RabbitMqConsumer {
      */
     public record Config(AmqpUrl url, QueueSpec queue, String exchange, String routingKey, boolean manualAck,
                          int prefetch, SimulatedWork work, String retry, int maxAttempts, Duration retryDelay,
-                         int maxMessages) {
+                         int maxMessages, boolean logMessages) {
 
         /** The usual case: no simulated work, delayed retry, 3 attempts. */
         public Config(AmqpUrl url, QueueSpec queue, boolean manualAck, int prefetch, int maxMessages) {
             this(url, queue, "", null, manualAck, prefetch, SimulatedWork.none(), "delayed", 3, Duration.ofSeconds(5),
-                    maxMessages);
+                    maxMessages, true);
         }
     }
 
@@ -73,6 +74,7 @@ public final class RabbitMqConsumer {
     private final AtomicInteger retried = new AtomicInteger();
     private final AtomicInteger deadLettered = new AtomicInteger();
     private volatile boolean stopping;
+    private Throughput throughput;
     /** A separate channel in confirm mode for retry and dead-letter copies: the original is acked only once
      * the broker has confirmed its copy, so a crash in between duplicates a message but never loses one. */
     private Channel forwarding;
@@ -88,6 +90,7 @@ public final class RabbitMqConsumer {
 
     /** Consumes until {@link #stop()}, Ctrl-C / SIGTERM, or {@code maxMessages}; returns how many it processed. */
     public int run() throws Exception {
+        throughput = new Throughput("received", log, !config.logMessages());
         try (Connection connection = RabbitMqConnections.connect(config.url(), "rabbitmq-consumer")) {
             Channel channel = connection.createChannel();
             QueueSpec queue = config.queue();
@@ -138,7 +141,12 @@ public final class RabbitMqConsumer {
             inHand.lock();
             inHand.unlock();
             log.info("stopped after {} message(s)", processed.get());
+            if (processed.get() > 0) {
+                log.info(throughput.summary());
+            }
             return processed.get();
+        } finally {
+            throughput.close();
         }
     }
 
@@ -168,8 +176,10 @@ public final class RabbitMqConsumer {
             String body = new String(delivery.getBody(), StandardCharsets.UTF_8);
             String id = delivery.getProperties().getMessageId();
             int attempt = attempt(delivery);
-            log.info("received '{}' (message id {}, redelivered={}{})", body, id, delivery.getEnvelope().isRedeliver(),
-                    attempt > 1 ? ", attempt " + attempt : "");
+            if (config.logMessages()) {
+                log.info("received '{}' (message id {}, redelivered={}{})", body, id,
+                        delivery.getEnvelope().isRedeliver(), attempt > 1 ? ", attempt " + attempt : "");
+            }
 
             // Idempotency: a message whose effect was already applied (it came again after a lost ack, or the
             // producer re-sent it after a lost confirm) is acknowledged, not applied a second time.
@@ -189,6 +199,7 @@ public final class RabbitMqConsumer {
             done.markDone(id);
             // Ack only now that processing succeeded; multiple=false acks just this delivery.
             ack(channel, delivery);
+            throughput.record(delivery.getBody().length, sentAt(delivery));
             int count = processed.incrementAndGet();
             if (config.maxMessages() > 0 && count >= config.maxMessages()) {
                 stopping = true;
@@ -231,6 +242,12 @@ public final class RabbitMqConsumer {
             }
         }
         return (int) Math.min(Integer.MAX_VALUE, previous + 1);
+    }
+
+    /** When the producer sent the message (its x-sent-at-micros header), 0 if unknown. */
+    static long sentAt(Delivery delivery) {
+        Map<String, Object> headers = delivery.getProperties().getHeaders();
+        return headers != null && headers.get(Throughput.SENT_AT_HEADER) instanceof Number n ? n.longValue() : 0;
     }
 
     /** Processing failed: try again later, or give up and dead-letter. Never drop, never loop forever. */

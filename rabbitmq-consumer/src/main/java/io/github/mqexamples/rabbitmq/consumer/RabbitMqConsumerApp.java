@@ -26,12 +26,14 @@ public final class RabbitMqConsumerApp {
             .add("routing-key", "RABBITMQ_ROUTING_KEY", null, "binding key for --exchange; none = the queue name")
             .add("ack", "RABBITMQ_ACK", "manual", "manual: ack after processing; auto: the broker forgets a message"
                     + " as soon as it is sent (the Go sample's mode)")
-            .add("prefetch", "RABBITMQ_PREFETCH", "10", "most unacknowledged messages the broker sends ahead")
+            .add("prefetch", "RABBITMQ_PREFETCH", "100", "most unacknowledged messages the broker sends ahead")
             .add("retry", "RABBITMQ_RETRY", "delayed", "after a failure: delayed (wait in <queue>.retry), requeue"
                     + " (nack back to the queue at once) or none (dead-letter at once)")
             .add("max-attempts", "MAX_ATTEMPTS", "3", "attempts per message before it goes to <queue>.dlq")
             .add("retry-delay", "RETRY_DELAY", "5s", "wait before the next attempt with --retry delayed")
-            .add("max-messages", "MAX_MESSAGES", "0", "exit after this many messages; 0 = run until Ctrl-C");
+            .add("max-messages", "MAX_MESSAGES", "0", "exit after this many messages; 0 = run until Ctrl-C")
+            .add("log-messages", "LOG_MESSAGES", "true", "a line per message; false = a progress line each second"
+                    + " (for long runs)");
 
     private RabbitMqConsumerApp() {
     }
@@ -72,6 +74,7 @@ public final class RabbitMqConsumerApp {
                 retry,
                 v.integer("max-attempts", 1, 1_000_000),
                 v.duration("retry-delay"),
-                v.integer("max-messages", 0, Integer.MAX_VALUE));
+                v.integer("max-messages", 0, Integer.MAX_VALUE),
+                v.bool("log-messages"));
     }
 }

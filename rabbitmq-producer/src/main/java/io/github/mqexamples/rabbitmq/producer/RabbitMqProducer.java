@@ -7,6 +7,7 @@ import com.rabbitmq.client.Channel;
 import com.rabbitmq.client.Connection;
 import io.github.mqexamples.common.BrokerException;
 import io.github.mqexamples.common.Log;
+import io.github.mqexamples.common.Throughput;
 import io.github.mqexamples.common.rabbitmq.AmqpUrl;
 import io.github.mqexamples.common.rabbitmq.QueueSpec;
 import io.github.mqexamples.common.rabbitmq.RabbitMqConnections;
@@ -14,6 +15,8 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Map;
 import java.util.Date;
 import java.util.List;
 import java.util.Set;
@@ -40,17 +43,19 @@ public final class RabbitMqProducer {
      * @param exchange   "" = the default exchange, which routes to the queue named by the routing key
      * @param routingKey null = the queue name
      * @param messageId  null = a random UUID per message
+     * @param size       body size in bytes (padded or cut), 0 = the body as it is
      * @param rate       messages per second, 0 = unlimited
      * @param confirm    individual, batch or async: the three ways of waiting for confirms
      */
     public record Config(AmqpUrl url, QueueSpec queue, String exchange, String routingKey, boolean persistent,
-                         int count, String message, String messageId, int rate, String confirm, int batchSize,
-                         Duration confirmTimeout, int publishRetries) {
+                         int count, String message, String messageId, int size, int rate, boolean logMessages,
+                         String confirm, int batchSize, int confirmWindow, Duration confirmTimeout,
+                         int publishRetries) {
 
         /** The usual case: straight to the queue, async confirms. */
         public Config(AmqpUrl url, QueueSpec queue, boolean persistent, int count, String message,
                       Duration confirmTimeout) {
-            this(url, queue, "", null, persistent, count, message, null, 0, "async", 100, confirmTimeout, 3);
+            this(url, queue, "", null, persistent, count, message, null, 0, 0, true, "async", 100, CONFIRM_WINDOW, confirmTimeout, 3);
         }
 
         String routingKeyOrQueue() {
@@ -68,23 +73,30 @@ public final class RabbitMqProducer {
     /** One message on its way: a number, a body, an id that stays the same across re-sends. */
     static final class Message {
         final int number;
-        final String body;
+        final byte[] body;
         final String id;
         int sends;
 
-        Message(int number, String body, String id) {
+        Message(int number, byte[] body, String id) {
             this.number = number;
             this.body = body;
             this.id = id;
         }
+
+        /** The body as text for log lines (a padded body shows its first 60 characters). */
+        @Override
+        public String toString() {
+            String text = new String(body, 0, Math.min(body.length, 60), StandardCharsets.UTF_8);
+            return body.length > 60 ? text + "..." : text;
+        }
     }
 
     /**
-     * With async confirms, at most this many messages wait for a confirm at once. Publishing does not wait for
-     * each confirm (that costs a round trip per message); the bound keeps memory flat and stops the producer
-     * racing far ahead of a broker that has stopped confirming.
+     * With async confirms, by default at most this many messages wait for a confirm at once. Publishing does not
+     * wait for each confirm (that costs a round trip per message); the bound keeps memory flat and stops the
+     * producer racing far ahead of a broker that has stopped confirming. A few hundred keeps the broker busy.
      */
-    static final int CONFIRM_WINDOW = 256;
+    public static final int CONFIRM_WINDOW = 256;
 
     /** Message ids are kept for the result up to this count (tests look at them; a million would not fit). */
     static final int KEEP_IDS = 10_000;
@@ -97,14 +109,28 @@ public final class RabbitMqProducer {
     private final AtomicInteger unroutable = new AtomicInteger();
     private final List<String> ids = new ArrayList<>();
     private long nextSendNanos = System.nanoTime();
+    private final Throughput throughput;
 
     public RabbitMqProducer(Config config) {
         this.config = config;
+        this.throughput = new Throughput("sent", log, !config.logMessages());
     }
 
     /** Bodies are numbered when more than one message is sent: "Hello World! #1", "Hello World! #2", ... */
     static String body(String message, int number, int count) {
         return count == 1 ? message : message + " #" + number;
+    }
+
+    /** The body's bytes, padded with dots (or cut) to {@code size} bytes when a size is given. */
+    static byte[] bytes(String body, int size) {
+        byte[] text = body.getBytes(StandardCharsets.UTF_8);
+        if (size == 0 || size == text.length) {
+            return text;
+        }
+        byte[] sized = new byte[size];
+        Arrays.fill(sized, (byte) '.');
+        System.arraycopy(text, 0, sized, 0, Math.min(size, text.length));
+        return sized;
     }
 
     public Result publish() throws Exception {
@@ -130,13 +156,17 @@ public final class RabbitMqProducer {
             // persistent message on a durable queue: written to disk). Without confirms, a message lost on the
             // way or during a broker restart is lost silently.
             channel.confirmSelect();
+            throughput.start();
             switch (config.confirm()) {
                 case "individual" -> publishInBatches(channel, 1);
                 case "batch" -> publishInBatches(channel, config.batchSize());
                 default -> publishAsync(channel);
             }
             channel.close();
+        } finally {
+            throughput.close();
         }
+        log.info(throughput.summary());
         Result result = new Result(config.count(), confirmed.get(), nacked.get(), unroutable.get(), List.copyOf(ids));
         if (result.allConfirmed()) {
             log.info("{} of {} messages confirmed by the broker ({})", result.confirmed(), result.count(), target());
@@ -155,7 +185,7 @@ public final class RabbitMqProducer {
     private Message next(int number) {
         String id = config.messageId() == null ? UUID.randomUUID().toString()
                 : config.count() == 1 ? config.messageId() : config.messageId() + "-" + number;
-        Message m = new Message(number, body(config.message(), number, config.count()), id);
+        Message m = new Message(number, bytes(body(config.message(), number, config.count()), config.size()), id);
         if (config.count() <= KEEP_IDS) {
             ids.add(m.id);
         }
@@ -176,10 +206,11 @@ public final class RabbitMqProducer {
                 .deliveryMode(config.persistent() ? 2 : 1) // 2 = persistent: written to disk
                 .messageId(m.id) // lets a consumer recognise a message it has already processed
                 .timestamp(new Date())
+                // For end-to-end latency: the consumer subtracts this from the time it receives the message.
+                .headers(Map.of(Throughput.SENT_AT_HEADER, Throughput.nowMicros()))
                 .build();
         m.sends++;
-        channel.basicPublish(config.exchange(), config.routingKeyOrQueue(), true, properties,
-                m.body.getBytes(StandardCharsets.UTF_8));
+        channel.basicPublish(config.exchange(), config.routingKeyOrQueue(), true, properties, m.body);
     }
 
     /** The broker confirmed m: sent, unless it came back as unroutable first. */
@@ -188,13 +219,16 @@ public final class RabbitMqProducer {
             unroutable.incrementAndGet();
         } else {
             confirmed.incrementAndGet();
-            log.info("sent '{}' (message id {}, confirmed)", m.body, m.id);
+            throughput.record(m.body.length, 0);
+            if (config.logMessages()) {
+                log.info("sent '{}' (message id {}, confirmed)", m, m.id);
+            }
         }
     }
 
     private void failed(Message m, String why) {
         nacked.incrementAndGet();
-        log.error("giving up on '{}' (message id {}) after {} send(s): {}", m.body, m.id, m.sends, why);
+        log.error("giving up on '{}' (message id {}) after {} send(s): {}", m, m.id, m.sends, why);
     }
 
     /**
@@ -244,7 +278,7 @@ public final class RabbitMqProducer {
     private void publishAsync(Channel channel) throws InterruptedException {
         ConcurrentNavigableMap<Long, Message> outstanding = new ConcurrentSkipListMap<>();
         LinkedBlockingQueue<Message> resend = new LinkedBlockingQueue<>();
-        Semaphore window = new Semaphore(CONFIRM_WINDOW);
+        Semaphore window = new Semaphore(config.confirmWindow());
         AtomicInteger settled = new AtomicInteger();
         long[] lastProgress = {System.nanoTime()};
 
@@ -263,7 +297,7 @@ public final class RabbitMqProducer {
                     for (Message m : take(outstanding, seqNo, multiple)) {
                         window.release();
                         if (m.sends <= config.publishRetries()) {
-                            log.warn("the broker nacked '{}' (message id {}): sending it again", m.body, m.id);
+                            log.warn("the broker nacked '{}' (message id {}): sending it again", m, m.id);
                             resend.add(m);
                         } else {
                             failed(m, "nacked by the broker");

@@ -23,9 +23,14 @@ public final class RabbitMqProducerApp {
             .add("message", "MESSAGE_BODY", "Hello World!", "the message body")
             .add("message-id", "MESSAGE_ID", null, "message id; none = a new UUID per message (with --count > 1:"
                     + " <id>-1, <id>-2, ...). Send the same id twice to see the consumer skip the duplicate")
+            .add("size", "MESSAGE_SIZE", "0", "pad each body to this many bytes; 0 = the body as it is")
             .add("rate", "MESSAGE_RATE", "0", "messages per second; 0 = as fast as confirms allow")
+            .add("log-messages", "LOG_MESSAGES", "true", "a line per message; false = a progress line each second"
+                    + " (for long runs)")
             .add("confirm", "RABBITMQ_CONFIRM", "async", "how to wait for publisher confirms: individual, batch or async")
             .add("batch-size", "RABBITMQ_CONFIRM_BATCH", "100", "messages per batch with --confirm batch")
+            .add("confirm-window", "RABBITMQ_CONFIRM_WINDOW", "256", "most messages awaiting a confirm at once with"
+                    + " --confirm async")
             .add("confirm-timeout", "RABBITMQ_CONFIRM_TIMEOUT", "30s", "how long to wait for the broker's confirms")
             .add("publish-retries", "RABBITMQ_PUBLISH_RETRIES", "3", "re-sends of a message the broker nacked or"
                     + " did not confirm, before giving up on it");
@@ -47,9 +52,12 @@ public final class RabbitMqProducerApp {
                 v.integer("count", 1, Integer.MAX_VALUE),
                 v.string("message"),
                 v.optional("message-id").filter(id -> !id.isEmpty()).orElse(null),
+                v.integer("size", 0, 128 * 1024 * 1024),
                 v.integer("rate", 0, Integer.MAX_VALUE),
+                v.bool("log-messages"),
                 v.choice("confirm", "individual", "batch", "async"),
                 v.integer("batch-size", 1, 100_000),
+                v.integer("confirm-window", 1, 100_000),
                 v.duration("confirm-timeout"),
                 v.integer("publish-retries", 0, 1_000));
     }

@@ -1,0 +1,272 @@
+package io.github.mqexamples.bench;
+
+import com.rabbitmq.client.Channel;
+import com.rabbitmq.client.Connection;
+import io.github.mqexamples.brokers.LocalKafka;
+import io.github.mqexamples.brokers.LocalRabbitMq;
+import io.github.mqexamples.common.Cli;
+import io.github.mqexamples.common.Log;
+import io.github.mqexamples.common.Settings;
+import io.github.mqexamples.common.Values;
+import io.github.mqexamples.common.rabbitmq.AmqpUrl;
+import io.github.mqexamples.common.rabbitmq.RabbitMqConnections;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.UUID;
+import org.slf4j.Logger;
+
+/**
+ * Runs each of our programs and the brokers' own benchmark tool alternately, several rounds, on the same local
+ * brokers with the same settings and a 256 MB heap each, and prints (and writes as Markdown) a table of the
+ * medians: msg/s, MB/s, latency p50/p99, and the ratio ours / reference.
+ */
+public final class BenchmarkApp {
+
+    static final Settings SETTINGS = new Settings("benchmarks",
+            "Benchmarks the programs against PerfTest (RabbitMQ) and ProducerPerformance/ConsumerPerformance (Kafka).")
+            .add("rounds", "BENCH_ROUNDS", "3", "rounds of each comparison (ours, then the reference, alternately)")
+            .add("only", "BENCH_ONLY", "all", "all, rabbitmq or kafka")
+            .add("messages", "BENCH_MESSAGES", "100000", "messages per RabbitMQ throughput run")
+            .add("records", "BENCH_RECORDS", "1000000", "records per Kafka run")
+            .add("size", "BENCH_SIZE", "1000", "message size in bytes")
+            .add("window", "BENCH_WINDOW", "500", "unconfirmed messages in flight (RabbitMQ producers)")
+            .add("prefetch", "BENCH_PREFETCH", "200", "consumer prefetch (RabbitMQ)")
+            .add("rate", "BENCH_RATE", "1000", "msg/s of the fixed-rate latency runs")
+            .add("latency-messages", "BENCH_LATENCY_MESSAGES", "20000", "messages per latency run")
+            .add("output", "BENCH_OUTPUT", "target/benchmarks.md", "where the Markdown table goes");
+
+    private final Logger log = Log.forProgram("benchmarks");
+    private final List<Row> rows = new ArrayList<>();
+    private final List<String> referenceClasspath;
+    private Values v;
+    private int size;
+
+    private BenchmarkApp(List<String> referenceClasspath) {
+        this.referenceClasspath = referenceClasspath;
+    }
+
+    public static void main(String[] args) {
+        if (System.getenv("LOG_LEVEL") == null) {
+            System.setProperty("org.slf4j.simpleLogger.log.kafka", "error");
+            System.setProperty("org.slf4j.simpleLogger.log.org.apache.kafka", "error");
+        }
+        Cli.main(SETTINGS, args, values -> {
+            String cp = Files.readString(Path.of("benchmarks/target/reference-classpath.txt")).trim();
+            return new BenchmarkApp(List.of(cp)).run(values);
+        });
+    }
+
+    /** One line of the table: the runs of ours and of the reference tool. */
+    record Row(String scenario, List<Measure> ours, List<Measure> reference, boolean latency) {
+    }
+
+    private int run(Values values) throws Exception {
+        this.v = values;
+        this.size = v.integer("size", 1, 10_000_000);
+        String only = v.choice("only", "all", "rabbitmq", "kafka");
+        if (!only.equals("kafka")) {
+            try (LocalRabbitMq rabbit = LocalRabbitMq.launch()) {
+                rabbitMq(rabbit.amqpUrl());
+            }
+        }
+        if (!only.equals("rabbitmq")) {
+            try (LocalKafka kafka = LocalKafka.launch()) {
+                KafkaBenchmarks.run(this, kafka.bootstrapServers());
+            }
+        }
+        String table = table();
+        System.out.println();
+        System.out.println(table);
+        Path output = Path.of(v.string("output"));
+        Files.createDirectories(output.toAbsolutePath().getParent());
+        Files.writeString(output, table);
+        log.info("written to {}", output);
+        return 0;
+    }
+
+    Values values() {
+        return v;
+    }
+
+    int size() {
+        return size;
+    }
+
+    Logger log() {
+        return log;
+    }
+
+    /** Runs {@code ours} and {@code reference} alternately for the configured rounds and adds a row. */
+    void compare(String scenario, Run ours, Run reference) throws Exception {
+        // Latency means something only when producer and consumer run together, at a rate below saturation.
+        Row row = new Row(scenario, new ArrayList<>(), new ArrayList<>(), scenario.contains("latency"));
+        int rounds = v.integer("rounds", 1, 100);
+        for (int round = 1; round <= rounds; round++) {
+            Measure o = ours.measure();
+            log.info("{} round {}: ours {}", scenario, round, o);
+            row.ours().add(o);
+            if (reference != null) {
+                Measure r = reference.measure();
+                log.info("{} round {}: reference {}", scenario, round, r);
+                row.reference().add(r);
+            }
+        }
+        rows.add(row);
+    }
+
+    /** One measured run. */
+    @FunctionalInterface
+    interface Run {
+        Measure measure() throws Exception;
+    }
+
+    List<String> reference(String mainClass, String... args) {
+        List<String> command = Child.java("-cp", String.join(":", referenceClasspath), mainClass);
+        command.addAll(List.of(args));
+        return command;
+    }
+
+    static List<String> ours(String program, String... args) {
+        List<String> command = Child.java("-jar", program + "/target/" + program + ".jar");
+        command.addAll(List.of(args));
+        return command;
+    }
+
+    private void rabbitMq(String amqpUrl) throws Exception {
+        int messages = v.integer("messages", 1, Integer.MAX_VALUE);
+        String window = String.valueOf(v.integer("window", 1, 100_000));
+        String prefetch = String.valueOf(v.integer("prefetch", 1, 65_535));
+        String sizeArg = String.valueOf(size);
+        // PerfTest reads the trailing "/" the Java client's way (vhost ""), so it gets the vhost spelled out.
+        String perfTestUrl = amqpUrl + "%2F";
+        Duration timeout = Duration.ofMinutes(10);
+
+        compare("RabbitMQ producer alone: " + messages + " x " + size + " B persistent, quorum queue, confirms,"
+                        + " window " + window,
+                () -> {
+                    String queue = fresh(amqpUrl);
+                    return Measure.ours(Child.run("rabbitmq-producer", ours("rabbitmq-producer", "--url", amqpUrl,
+                            "--queue", queue, "--count", String.valueOf(messages), "--size", sizeArg,
+                            "--confirm-window", window, "--log-messages", "false"), timeout));
+                },
+                () -> {
+                    String queue = fresh(amqpUrl);
+                    return Measure.perfTest(Child.run("PerfTest", reference("com.rabbitmq.perf.PerfTest",
+                            "-h", perfTestUrl, "-x", "1", "-y", "0", "-s", sizeArg, "-f", "persistent", "-c", window,
+                            "-C", String.valueOf(messages), "-u", queue, "-ad", "false",
+                            "--queue-args", "x-queue-type=quorum"), timeout), "sending", size);
+                });
+
+        compare("RabbitMQ consumer alone: draining " + messages + " x " + size + " B, manual ack, prefetch "
+                        + prefetch,
+                () -> {
+                    String queue = prefilled(amqpUrl, messages, timeout);
+                    return Measure.ours(Child.run("rabbitmq-consumer", ours("rabbitmq-consumer", "--url", amqpUrl,
+                            "--queue", queue, "--max-messages", String.valueOf(messages), "--prefetch", prefetch,
+                            "--log-messages", "false"), timeout));
+                },
+                () -> {
+                    String queue = prefilled(amqpUrl, messages, timeout);
+                    return Measure.perfTest(Child.run("PerfTest", reference("com.rabbitmq.perf.PerfTest",
+                            "-h", perfTestUrl, "-x", "0", "-y", "1", "-q", prefetch, "-u", queue, "-p",
+                            "-D", String.valueOf(messages)), timeout), "receiving", size);
+                });
+
+        int rate = v.integer("rate", 1, Integer.MAX_VALUE);
+        int latencyMessages = v.integer("latency-messages", 1, Integer.MAX_VALUE);
+        compare("RabbitMQ producer + consumer at " + rate + " msg/s: end-to-end latency",
+                () -> {
+                    String queue = fresh(amqpUrl);
+                    Child consumer = Child.start("rabbitmq-consumer", ours("rabbitmq-consumer", "--url", amqpUrl,
+                            "--queue", queue, "--max-messages", String.valueOf(latencyMessages), "--prefetch", prefetch,
+                            "--log-messages", "false"));
+                    consumer.awaitOutput("waiting for messages", timeout);
+                    Child.run("rabbitmq-producer", ours("rabbitmq-producer", "--url", amqpUrl, "--queue", queue,
+                            "--count", String.valueOf(latencyMessages), "--size", sizeArg, "--rate", String.valueOf(rate),
+                            "--confirm-window", window, "--log-messages", "false"), timeout);
+                    return Measure.ours(consumer.await(timeout));
+                },
+                () -> {
+                    String queue = fresh(amqpUrl);
+                    return Measure.perfTest(Child.run("PerfTest", reference("com.rabbitmq.perf.PerfTest",
+                            "-h", perfTestUrl, "-x", "1", "-y", "1", "-r", String.valueOf(rate), "-s", sizeArg,
+                            "-f", "persistent", "-c", window, "-q", prefetch, "-C", String.valueOf(latencyMessages),
+                            "-D", String.valueOf(latencyMessages), "-u", queue, "-ad", "false",
+                            "--queue-args", "x-queue-type=quorum"), timeout), "receiving", size);
+                });
+
+        // The three confirm strategies of the RabbitMQ tutorial, ours only.
+        int fewer = Math.max(1, messages / 10);
+        for (String[] strategy : new String[][] {{"individual", String.valueOf(fewer)}, {"batch", String.valueOf(messages)},
+            {"async", String.valueOf(messages)}}) {
+            compare("RabbitMQ confirms " + strategy[0] + ": " + strategy[1] + " x " + size + " B", () -> {
+                String queue = fresh(amqpUrl);
+                return Measure.ours(Child.run("rabbitmq-producer", ours("rabbitmq-producer", "--url", amqpUrl,
+                        "--queue", queue, "--count", strategy[1], "--size", sizeArg, "--confirm", strategy[0],
+                        "--batch-size", "100", "--confirm-window", window, "--log-messages", "false"), timeout));
+            }, null);
+        }
+    }
+
+    /** A new queue name; the previous run's queues are deleted so every run starts from an empty broker. */
+    private String fresh(String amqpUrl) throws Exception {
+        deleteBenchmarkQueues(amqpUrl);
+        String queue = "bench-" + UUID.randomUUID().toString().substring(0, 8);
+        created.add(queue);
+        return queue;
+    }
+
+    private String prefilled(String amqpUrl, int messages, Duration timeout) throws Exception {
+        String queue = fresh(amqpUrl);
+        Child.run("prefill", ours("rabbitmq-producer", "--url", amqpUrl, "--queue", queue, "--count",
+                String.valueOf(messages), "--size", String.valueOf(size), "--confirm-window", "500",
+                "--log-messages", "false"), timeout);
+        return queue;
+    }
+
+    private final List<String> created = new ArrayList<>();
+
+    private void deleteBenchmarkQueues(String amqpUrl) throws Exception {
+        try (Connection c = RabbitMqConnections.connect(AmqpUrl.parse(amqpUrl, "url"), "benchmarks");
+             Channel ch = c.createChannel()) {
+            for (String q : created) {
+                ch.queueDelete(q);
+                ch.queueDelete(q + ".dlq");
+            }
+        }
+        created.clear();
+    }
+
+    private String table() {
+        StringBuilder t = new StringBuilder();
+        t.append("| scenario | ours msg/s | reference msg/s | ours / reference | ours MB/s | reference MB/s |"
+                + " ours p50 / p99 ms | reference p50 / p99 ms |\n");
+        t.append("|---|---:|---:|---:|---:|---:|---:|---:|\n");
+        for (Row row : rows) {
+            double ours = Measure.median(row.ours(), Measure::msgPerSec);
+            double ref = Measure.median(row.reference(), Measure::msgPerSec);
+            t.append("| ").append(row.scenario())
+                    .append(" | ").append(Measure.format(ours, "%.0f"))
+                    .append(" | ").append(Measure.format(ref, "%.0f"))
+                    .append(" | ").append(Measure.format(ours / ref, "%.2fx"))
+                    .append(" | ").append(Measure.format(Measure.median(row.ours(), Measure::mbPerSec), "%.1f"))
+                    .append(" | ").append(Measure.format(Measure.median(row.reference(), Measure::mbPerSec), "%.1f"))
+                    .append(" | ").append(row.latency() ? latency(row.ours()) : "–")
+                    .append(" | ").append(row.latency() ? latency(row.reference()) : "–")
+                    .append(" |\n");
+        }
+        t.append(String.format(Locale.ROOT, "%nMedians of %d rounds; every program and tool ran with -Xmx256m.%n",
+                v.integer("rounds", 1, 100)));
+        return t.toString();
+    }
+
+    private static String latency(List<Measure> runs) {
+        double p50 = Measure.median(runs, Measure::p50Ms);
+        double p99 = Measure.median(runs, Measure::p99Ms);
+        return Double.isNaN(p50) ? "–" : Measure.format(p50, "%.2f") + " / " + Measure.format(p99, "%.2f");
+    }
+}
