@@ -52,6 +52,13 @@ final class Rabbit {
                 Duration.ofSeconds(20))).publish();
     }
 
+    /** Declares the queue as the programs do (with its dead-letter queue), empty. */
+    static void declare(QueueSpec queue) throws Exception {
+        try (Connection c = RabbitMqConnections.connect(url(), "test-declare"); Channel ch = c.createChannel()) {
+            queue.declare(ch);
+        }
+    }
+
     /** A raw publish of one body with the given message id, persistent, confirmed (what a re-sending producer does). */
     static void publishRaw(String queue, String body, String messageId) throws Exception {
         try (Connection c = RabbitMqConnections.connect(url(), "test-publisher"); Channel ch = c.createChannel()) {

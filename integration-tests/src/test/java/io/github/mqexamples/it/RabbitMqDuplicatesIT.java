@@ -22,8 +22,7 @@ class RabbitMqDuplicatesIT {
     void aMessageThePublisherSentTwiceIsAppliedOnce() throws Exception {
         // A producer that lost a confirm sends the message again, with the same message id.
         QueueSpec queue = new QueueSpec(Await.unique("dup-resend"), true, "quorum");
-        Rabbit.publish(queue, true, 1);
-        Rabbit.drain(queue.name());
+        Rabbit.declare(queue);
         Rabbit.publishRaw(queue.name(), "order 42 paid", "order-42");
         Rabbit.publishRaw(queue.name(), "order 42 paid", "order-42");
         Rabbit.publishRaw(queue.name(), "order 43 paid", "order-43");
@@ -42,8 +41,7 @@ class RabbitMqDuplicatesIT {
     @Test
     void aRedeliveryAfterALostAckIsAppliedOnce() throws Exception {
         QueueSpec queue = new QueueSpec(Await.unique("dup-redelivery"), true, "quorum");
-        Rabbit.publish(queue, true, 1);
-        Rabbit.drain(queue.name());
+        Rabbit.declare(queue);
 
         // The effect is applied, then the connection drops before the ack reaches the broker: the broker
         // delivers the message again (redelivered=true) once the client has reconnected by itself.

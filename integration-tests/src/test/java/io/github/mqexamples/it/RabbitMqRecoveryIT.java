@@ -21,8 +21,7 @@ class RabbitMqRecoveryIT {
     @Test
     void producerAndConsumerRideOutABrokerRestart() throws Exception {
         QueueSpec queue = new QueueSpec(Await.unique("recovery"), true, "quorum");
-        Rabbit.publish(queue, true, 1); // declares the queue
-        Rabbit.drain(queue.name());
+        Rabbit.declare(queue);
 
         List<String> effects = Collections.synchronizedList(new ArrayList<>());
         RabbitMqConsumer consumer = new RabbitMqConsumer(new RabbitMqConsumer.Config(Rabbit.url(), queue, true, 10, 0),

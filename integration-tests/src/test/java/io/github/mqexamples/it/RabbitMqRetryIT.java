@@ -36,8 +36,7 @@ class RabbitMqRetryIT {
     @Test
     void delayedRetryThenDeadLetterWithTheLastErrorAndTheAttemptCount() throws Exception {
         QueueSpec queue = new QueueSpec(Await.unique("retry-delayed"), true, "quorum");
-        Rabbit.publish(queue, true, 1); // declares the queue
-        Rabbit.drain(queue.name());
+        Rabbit.declare(queue);
         Rabbit.publishRaw(queue.name(), "poison", "poison-id");
         for (int i = 1; i <= 5; i++) {
             Rabbit.publishRaw(queue.name(), "good " + i, null);
@@ -69,8 +68,7 @@ class RabbitMqRetryIT {
     @Test
     void aMessageThatFailsOnceThenSucceedsIsProcessedExactlyOnce() throws Exception {
         QueueSpec queue = new QueueSpec(Await.unique("retry-once"), true, "quorum");
-        Rabbit.publish(queue, true, 1);
-        Rabbit.drain(queue.name());
+        Rabbit.declare(queue);
         Rabbit.publishRaw(queue.name(), "flaky", "flaky-id");
 
         RabbitMqConsumer consumer = consumer(queue, "delayed", 3, Duration.ofMillis(500), "flaky", 1);
@@ -87,8 +85,7 @@ class RabbitMqRetryIT {
     @Test
     void requeueRetriesAtOnceThenDeadLettersAfterMaxAttempts() throws Exception {
         QueueSpec queue = new QueueSpec(Await.unique("retry-requeue"), true, "quorum");
-        Rabbit.publish(queue, true, 1);
-        Rabbit.drain(queue.name());
+        Rabbit.declare(queue);
         Rabbit.publishRaw(queue.name(), "poison", "poison-id");
         Rabbit.publishRaw(queue.name(), "good", null);
 
@@ -110,8 +107,7 @@ class RabbitMqRetryIT {
         // A consumer configured never to give up (or one that crashes on the message before it can nack)
         // would requeue forever; the quorum queue's explicit x-delivery-limit dead-letters it anyway.
         QueueSpec queue = new QueueSpec(Await.unique("retry-limit"), true, "quorum", 2);
-        Rabbit.publish(queue, true, 1);
-        Rabbit.drain(queue.name());
+        Rabbit.declare(queue);
         Rabbit.publishRaw(queue.name(), "poison", "poison-id");
 
         RabbitMqConsumer consumer = consumer(queue, "requeue", 1_000_000, Duration.ZERO, "poison", 0);
@@ -129,8 +125,7 @@ class RabbitMqRetryIT {
     @Test
     void withRetryNoneAFailedMessageIsDeadLetteredAtOnce() throws Exception {
         QueueSpec queue = new QueueSpec(Await.unique("retry-none"), true, "quorum");
-        Rabbit.publish(queue, true, 1);
-        Rabbit.drain(queue.name());
+        Rabbit.declare(queue);
         Rabbit.publishRaw(queue.name(), "poison", "poison-id");
         RabbitMqConsumer consumer = consumer(queue, "none", 3, Duration.ZERO, "poison", 0);
         try (Rabbit.Background running = new Rabbit.Background(consumer)) {
