@@ -79,11 +79,14 @@ final class KafkaTests {
         props.put(ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class);
         List<ConsumerRecord<String, byte[]>> out = new ArrayList<>();
         try (KafkaConsumer<String, byte[]> consumer = new KafkaConsumer<>(props)) {
-            List<TopicPartition> partitions = consumer.partitionsFor(topic, Duration.ofSeconds(30)).stream()
-                    .map(p -> new TopicPartition(topic, p.partition())).toList();
+            long deadline = System.nanoTime() + timeout.toNanos();
+            List<TopicPartition> partitions = List.of();
+            while (partitions.isEmpty() && System.nanoTime() < deadline) { // the topic may not exist yet
+                partitions = consumer.partitionsFor(topic, Duration.ofSeconds(5)).stream()
+                        .map(p -> new TopicPartition(topic, p.partition())).toList();
+            }
             consumer.assign(partitions);
             consumer.seekToBeginning(partitions);
-            long deadline = System.nanoTime() + timeout.toNanos();
             while (out.size() < expected && System.nanoTime() < deadline) {
                 consumer.poll(Duration.ofMillis(500)).forEach(out::add);
             }

@@ -17,6 +17,9 @@ import java.util.List;
 import java.util.Map;
 import java.util.Properties;
 import java.util.TreeMap;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.TopicDescription;
@@ -313,15 +316,17 @@ public final class KafkaConsumerExample {
         props.put(AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, timeoutMs);
         props.put(AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, timeoutMs);
         try (Admin admin = Admin.create(props)) {
+            int brokers;
             try {
                 // The client would retry an unreachable cluster quietly forever; ask once, and say so.
-                admin.describeCluster().clusterId().get(timeoutMs, java.util.concurrent.TimeUnit.MILLISECONDS);
-            } catch (java.util.concurrent.TimeoutException | java.util.concurrent.ExecutionException e) {
+                brokers = admin.describeCluster().nodes().get(timeoutMs, TimeUnit.MILLISECONDS).size();
+            } catch (TimeoutException | ExecutionException e) {
                 throw KafkaErrors.unreachable(config.bootstrapServers(), e);
             }
             TopicDescription main = KafkaTopics.describe(admin, config.topic()).orElse(null);
             int partitions = main == null ? 3 : main.partitions().size();
-            short replication = main == null ? 1 : (short) main.partitions().get(0).replicas().size();
+            // As many copies as the main topic has, if that many brokers are up right now.
+            short replication = (short) Math.min(brokers, main == null ? 1 : main.partitions().get(0).replicas().size());
             String retry = FailedRecords.retryTopic(config.topic());
             String dlt = FailedRecords.deadLetterTopic(config.topic());
             KafkaTopics.createIfMissing(admin, List.of(retry, dlt), partitions, replication, Map.of());
