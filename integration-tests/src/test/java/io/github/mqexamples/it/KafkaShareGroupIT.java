@@ -73,9 +73,9 @@ class KafkaShareGroupIT {
         assertEquals(0, consumer.exitCode(), consumer.output());
         assertContains(consumer.output(), "(share group '" + topic + "-share', explicit acknowledgement)");
         assertContains(consumer.output(), "value='Hello Kafka! #2' (delivery 1)");
-        assertContains(consumer.output(), "RELEASE offset=");
+        assertContains(consumer.output(), "RELEASE partition=");
         assertContains(consumer.output(), "value='Hello Kafka! #2' (delivery 2)");
-        assertTrue(consumer.lines().stream().filter(l -> l.contains("ACCEPT offset=")).count() == 2, consumer.output());
+        assertTrue(consumer.lines().stream().filter(l -> l.contains("ACCEPT partition=")).count() == 2, consumer.output());
         assertContains(consumer.output(), "stopped after 2 record(s)");
     }
 

@@ -108,6 +108,11 @@ public final class KafkaConsumerExample {
         // hold hundreds of records uncommitted, nor keep a rebalance waiting until it finishes them. This only
         // limits what one poll() hands out; the fetches from the broker stay large.
         props.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, 10);
+        // A member that stops heartbeating (killed, frozen) is declared dead after this long; until then its
+        // partitions wait, and a new member cannot join. 10 s instead of 45 s: a crash costs 10 s of stall.
+        // Too short, and a long GC pause or a slow network gets a healthy member thrown out.
+        props.put(ConsumerConfig.SESSION_TIMEOUT_MS_CONFIG, 10_000);
+        props.put(ConsumerConfig.HEARTBEAT_INTERVAL_MS_CONFIG, 3_000);
         props.put(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, StringDeserializer.class);
         // Values arrive as bytes and are decoded here, strictly: a value that is not UTF-8 text is one bad
         // record to dead-letter. With a StringDeserializer it would be garbled silently (or, with a stricter

@@ -117,16 +117,16 @@ public final class KafkaShareConsumerExample {
                 record.partition(), record.offset(), record.key(), record.value(), delivery);
         try {
             config.work().process(record.value(), delivery);
-            log.info("ACCEPT offset={}", record.offset());
+            log.info("ACCEPT partition={} offset={}", record.partition(), record.offset());
             return AcknowledgeType.ACCEPT;
         } catch (Exception e) {
             if (delivery < config.maxAttempts()) {
-                log.warn("RELEASE offset={} after delivery {} of {}: {}", record.offset(), delivery,
-                        config.maxAttempts(), e.getMessage());
+                log.warn("RELEASE partition={} offset={} after delivery {} of {}: {}", record.partition(),
+                        record.offset(), delivery, config.maxAttempts(), e.getMessage());
                 return AcknowledgeType.RELEASE;
             }
-            log.warn("REJECT offset={} after delivery {} of {}: {}", record.offset(), delivery,
-                    config.maxAttempts(), e.getMessage());
+            log.warn("REJECT partition={} offset={} after delivery {} of {}: {}", record.partition(),
+                    record.offset(), delivery, config.maxAttempts(), e.getMessage());
             return AcknowledgeType.REJECT;
         }
     }
