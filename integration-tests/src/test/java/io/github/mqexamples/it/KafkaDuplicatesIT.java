@@ -1,6 +1,8 @@
 package io.github.mqexamples.it;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.github.mqexamples.common.Deduplicator;
@@ -13,6 +15,7 @@ import java.util.Collections;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.ExecutionException;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.common.TopicPartition;
@@ -24,6 +27,48 @@ import org.junit.jupiter.api.Test;
  * one id per record) is proven in {@link KafkaProducerTuningIT}.
  */
 class KafkaDuplicatesIT {
+
+    /** Stands for the process dying: not an Exception, so nothing in the consumer handles it. */
+    static final class Crash extends Error {
+        Crash() {
+            super("simulated crash");
+        }
+    }
+
+    @Test
+    void aMemberThatCrashesBeforeItsCommitHasItsRecordsReadAgainButAppliedOnce() throws Exception {
+        String servers = TestBrokers.kafka().bootstrapServers();
+        String topic = Await.unique("crash");
+        String group = topic + "-group";
+        assertTrue(new KafkaProducerExample(new KafkaProducerExample.Config(servers, topic, 1, (short) 1, 10,
+                "Hello Kafka!", null)).send().allAcknowledged());
+        List<String> effects = Collections.synchronizedList(new ArrayList<>());
+        Deduplicator applied = new Deduplicator(1_000);
+
+        // The first member applies #1 to #9 of its batch and dies at #10, before the batch's commit.
+        KafkaConsumerExample first = new KafkaConsumerExample(new KafkaConsumerExample.Config(servers, topic, group, 0,
+                SimulatedWork.none(), 3, Duration.ofSeconds(2), "sync", applied), r -> {
+                    if (r.value().equals("Hello Kafka! #10")) {
+                        throw new Crash();
+                    }
+                    effects.add(r.value());
+                });
+        ExecutionException crashed = assertThrows(ExecutionException.class,
+                () -> Await.within(Duration.ofSeconds(60), first::run));
+        assertInstanceOf(Crash.class, crashed.getCause());
+        int appliedByFirst = effects.size();
+        long committed = KafkaTests.committedTotal(servers, group, topic);
+        assertTrue(committed < appliedByFirst, "applied " + appliedByFirst + " but committed only " + committed);
+
+        // The next member reads again from the committed offset: what the first applied is recognised.
+        KafkaConsumerExample second = new KafkaConsumerExample(new KafkaConsumerExample.Config(servers, topic, group,
+                (int) (10 - committed), SimulatedWork.none(), 3, Duration.ofSeconds(2), "sync", applied), r -> effects.add(r.value()));
+        assertEquals(10 - committed, (long) Await.within(Duration.ofSeconds(60), second::run));
+        assertEquals(appliedByFirst - committed, second.duplicatesSkipped(), "read twice, skipped by message-id");
+        assertEquals(10, effects.size(), "each of the 10 applied exactly once: " + effects);
+        assertEquals(10, new HashSet<>(effects).size());
+        assertEquals(10, KafkaTests.committedTotal(servers, group, topic));
+    }
 
     @Test
     void recordsReadTwiceAreAppliedOnce() throws Exception {
