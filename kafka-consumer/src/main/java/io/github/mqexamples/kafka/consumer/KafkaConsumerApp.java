@@ -24,7 +24,7 @@ public final class KafkaConsumerApp {
             .add("group", "KAFKA_GROUP_ID", "test-group", "consumer group: members share the partitions and the committed offsets")
             .add("max-messages", "MAX_MESSAGES", "0", "exit after this many records; 0 = run until Ctrl-C"))
             .add("max-attempts", "MAX_ATTEMPTS", "3", "attempts per record; then it goes to <topic>.dlt (1 = no retry)")
-            .add("retry-delay", "RETRY_DELAY", "2s", "wait before a failed record is tried again from <topic>.retry")
+            .add("retry-delay", "RETRY_DELAY", "5s", "wait before a failed record is tried again from <topic>.retry")
             .add("commit", "KAFKA_COMMIT", "sync", "sync or async: how offsets are committed after each batch")
             .add("share-group", "KAFKA_SHARE_GROUP", null, "read as this share group instead (per-record ACCEPT/RELEASE/REJECT)");
 

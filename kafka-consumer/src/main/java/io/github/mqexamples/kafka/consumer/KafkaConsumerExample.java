@@ -54,7 +54,7 @@ public final class KafkaConsumerExample {
 
         /** Plain reading: no simulated work, the program's default retries, synchronous commits. */
         public Config(String bootstrapServers, String topic, String group, int maxMessages) {
-            this(bootstrapServers, topic, group, maxMessages, SimulatedWork.none(), 3, Duration.ofSeconds(2), "sync",
+            this(bootstrapServers, topic, group, maxMessages, SimulatedWork.none(), 3, Duration.ofSeconds(5), "sync",
                     null);
         }
     }
