@@ -158,7 +158,10 @@ public final class TestBrokers {
         }
         if (dockerAvailable()) {
             KafkaContainer container = new KafkaContainer(DockerImageName.parse(KAFKA_IMAGE))
-                    .withEnv("KAFKA_NUM_PARTITIONS", "3");
+                    .withEnv("KAFKA_NUM_PARTITIONS", "3")
+                    // One broker: share groups keep their state in a topic that, by default, wants 3 copies.
+                    .withEnv("KAFKA_SHARE_COORDINATOR_STATE_TOPIC_REPLICATION_FACTOR", "1")
+                    .withEnv("KAFKA_SHARE_COORDINATOR_STATE_TOPIC_MIN_ISR", "1");
             container.start();
             onExit(container::stop);
             return kafka(container.getBootstrapServers(), "Testcontainers " + KAFKA_IMAGE);

@@ -3,29 +3,48 @@ package io.github.mqexamples.kafka.consumer;
 import io.github.mqexamples.common.Cli;
 import io.github.mqexamples.common.GracefulShutdown;
 import io.github.mqexamples.common.Settings;
+import io.github.mqexamples.common.SimulatedWork;
 import io.github.mqexamples.common.Values;
 import java.time.Duration;
 
 /**
  * Reads a Kafka topic as a member of a consumer group, committing offsets only after processing, until
- * Ctrl-C (or {@code --max-messages}).
+ * Ctrl-C (or {@code --max-messages}). Failed records are retried through {@code <topic>.retry} and end in
+ * {@code <topic>.dlt}. With {@code --share-group} it reads as a member of a share group instead, acknowledging
+ * each record on its own.
  *
  * <pre>java -jar kafka-consumer/target/kafka-consumer.jar</pre>
  */
 public final class KafkaConsumerApp {
 
-    static final Settings SETTINGS = new Settings("kafka-consumer",
+    static final Settings SETTINGS = SimulatedWork.addTo(new Settings("kafka-consumer",
             "Reads a Kafka topic in a consumer group, committing after processing; stops cleanly on Ctrl-C.")
             .add("bootstrap-servers", "KAFKA_BOOTSTRAP_SERVERS", "localhost:9092", "host:port[,host:port...] of the cluster")
             .add("topic", "KAFKA_TOPIC", "test-topic", "topic to read")
             .add("group", "KAFKA_GROUP_ID", "test-group", "consumer group: members share the partitions and the committed offsets")
-            .add("max-messages", "MAX_MESSAGES", "0", "exit after this many records; 0 = run until Ctrl-C");
+            .add("max-messages", "MAX_MESSAGES", "0", "exit after this many records; 0 = run until Ctrl-C"))
+            .add("max-attempts", "MAX_ATTEMPTS", "3", "attempts per record; then it goes to <topic>.dlt (1 = no retry)")
+            .add("retry-delay", "RETRY_DELAY", "5s", "wait before a failed record is tried again from <topic>.retry")
+            .add("commit", "KAFKA_COMMIT", "sync", "sync or async: how offsets are committed after each batch")
+            .add("share-group", "KAFKA_SHARE_GROUP", null, "read as this share group instead (per-record ACCEPT/RELEASE/REJECT)");
 
     private KafkaConsumerApp() {
     }
 
     public static void main(String[] args) {
         Cli.main(SETTINGS, args, values -> {
+            String shareGroup = values.optional("share-group").filter(s -> !s.isBlank()).orElse(null);
+            if (shareGroup != null) {
+                KafkaShareConsumerExample consumer = new KafkaShareConsumerExample(shareConfig(values, shareGroup),
+                        (record, type) -> { });
+                GracefulShutdown shutdown = GracefulShutdown.install(consumer::stop, Duration.ofSeconds(20));
+                try {
+                    consumer.run();
+                } finally {
+                    shutdown.finished();
+                }
+                return 0;
+            }
             KafkaConsumerExample consumer = new KafkaConsumerExample(config(values));
             // Ctrl-C / SIGTERM: wake the poll loop, commit what was processed, leave the group, exit 0.
             GracefulShutdown shutdown = GracefulShutdown.install(consumer::stop, Duration.ofSeconds(20));
@@ -39,10 +58,29 @@ public final class KafkaConsumerApp {
     }
 
     static KafkaConsumerExample.Config config(Values v) {
+        Duration retryDelay = v.duration("retry-delay");
+        if (retryDelay.isNegative()) {
+            throw v.invalid("retry-delay", "a duration of 0 or more");
+        }
         return new KafkaConsumerExample.Config(
                 v.string("bootstrap-servers"),
                 v.string("topic"),
                 v.string("group"),
-                v.integer("max-messages", 0, Integer.MAX_VALUE));
+                v.integer("max-messages", 0, Integer.MAX_VALUE),
+                SimulatedWork.from(v),
+                v.integer("max-attempts", 1, 1_000),
+                retryDelay,
+                v.choice("commit", "sync", "async"),
+                null);
+    }
+
+    static KafkaShareConsumerExample.Config shareConfig(Values v, String shareGroup) {
+        return new KafkaShareConsumerExample.Config(
+                v.string("bootstrap-servers"),
+                v.string("topic"),
+                shareGroup,
+                v.integer("max-messages", 0, Integer.MAX_VALUE),
+                SimulatedWork.from(v),
+                v.integer("max-attempts", 1, 1_000));
     }
 }

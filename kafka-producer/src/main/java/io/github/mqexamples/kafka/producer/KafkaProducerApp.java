@@ -3,6 +3,7 @@ package io.github.mqexamples.kafka.producer;
 import io.github.mqexamples.common.Cli;
 import io.github.mqexamples.common.Settings;
 import io.github.mqexamples.common.Values;
+import java.time.Duration;
 
 /**
  * Sends {@code --count} keyed records to a Kafka topic (created if missing) and exits 0 only when every
@@ -20,7 +21,12 @@ public final class KafkaProducerApp {
             .add("replication-factor", "KAFKA_REPLICATION_FACTOR", "1", "copies of each partition when the topic is created")
             .add("count", "MESSAGE_COUNT", "1", "how many records to send; with more than one, values are numbered")
             .add("message", "MESSAGE_BODY", "Hello Kafka!", "the record value")
-            .add("key", "KAFKA_KEY", null, "key of every record; none = key-1, key-2, ... (one per record)");
+            .add("key", "KAFKA_KEY", null, "key of every record; none = key-1, key-2, ... (one per record)")
+            .add("interval", "KAFKA_SEND_INTERVAL", "0ms", "pause between two records, e.g. 100ms: a slow stream to watch")
+            .add("linger-ms", "KAFKA_LINGER_MS", "5", "linger.ms: how long a batch waits for more records before it is sent")
+            .add("batch-size", "KAFKA_BATCH_SIZE", "16384", "batch.size: the most bytes of records per partition in one batch")
+            .add("compression", "KAFKA_COMPRESSION", "none", "compression.type: none, gzip, snappy, lz4 or zstd")
+            .add("delivery-timeout", "KAFKA_DELIVERY_TIMEOUT", "30s", "delivery.timeout.ms: how long a send may take, retries included");
 
     private KafkaProducerApp() {
     }
@@ -30,6 +36,15 @@ public final class KafkaProducerApp {
     }
 
     static KafkaProducerExample.Config config(Values v) {
+        Duration interval = v.duration("interval");
+        int lingerMs = v.integer("linger-ms", 0, 60_000);
+        Duration deliveryTimeout = v.duration("delivery-timeout");
+        // The client refuses a delivery timeout shorter than linger.ms plus one request; say so here, by name.
+        if (deliveryTimeout.toMillis() < lingerMs + KafkaProducerExample.MIN_REQUEST_TIMEOUT_MS
+                || deliveryTimeout.toMillis() > Integer.MAX_VALUE) {
+            throw v.invalid("delivery-timeout", "at least --linger-ms + "
+                    + KafkaProducerExample.MIN_REQUEST_TIMEOUT_MS + "ms");
+        }
         return new KafkaProducerExample.Config(
                 v.string("bootstrap-servers"),
                 v.string("topic"),
@@ -37,6 +52,9 @@ public final class KafkaProducerApp {
                 (short) v.integer("replication-factor", 1, Short.MAX_VALUE),
                 v.integer("count", 1, Integer.MAX_VALUE),
                 v.string("message"),
-                v.optional("key").filter(k -> !k.isEmpty()).orElse(null));
+                v.optional("key").filter(k -> !k.isEmpty()).orElse(null),
+                interval,
+                new KafkaProducerExample.Tuning(lingerMs, v.integer("batch-size", 0, 64 * 1024 * 1024),
+                        v.choice("compression", "none", "gzip", "snappy", "lz4", "zstd"), deliveryTimeout));
     }
 }

@@ -1,0 +1,107 @@
+package io.github.mqexamples.it;
+
+import static io.github.mqexamples.it.Checks.assertContains;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Collections;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Scenario 3: two consumers in one group share the partitions; when one leaves, its partitions move to the
+ * other with their committed progress (committed on revoke), so nothing is read twice and nothing is missed.
+ */
+class KafkaRebalanceIT {
+
+    static final Duration RUN = Duration.ofSeconds(60);
+    static final Pattern ASSIGNED = Pattern.compile("assigned partitions \\[(.*)\\]");
+
+    @Test
+    void twoMembersShareThePartitionsAndHandOverOnLeaving() throws Exception {
+        String servers = TestBrokers.kafka().bootstrapServers();
+        String topic = Await.unique("rebalance");
+        String group = topic + "-group";
+        Map<String, String> env = KafkaTests.env(servers, topic, group);
+        Programs.Running producer = Programs.run(RUN, "kafka-producer", env, "--count", "200", "--partitions", "4");
+        assertEquals(0, producer.exitCode(), producer.output());
+
+        // Slow members (100 ms a record, 20 s for all), so the work is still going on while the group changes.
+        Programs.Running a = Programs.start("kafka-consumer", env, "--work-ms", "100");
+        Programs.Running b = null;
+        try {
+            a.awaitLine(l -> assigned(l, topic).size() == 4, RUN);
+            b = Programs.start("kafka-consumer", env, "--work-ms", "100");
+            // The group shares the 4 partitions between its two members...
+            Programs.Running second = b;
+            b.awaitLine(l -> assigned(l, topic).size() == 2, RUN);
+            a.awaitLine(l -> assigned(l, topic).size() == 2, RUN);
+            assertContains(a.output(), "revoked partitions [");
+            Set<String> ofA = lastAssignment(a, topic);
+            Set<String> ofB = lastAssignment(b, topic);
+            assertTrue(Collections.disjoint(ofA, ofB), ofA + " / " + ofB);
+
+            // ...until A leaves (SIGTERM): it commits what it processed, and B takes all 4 over from there.
+            Await.until("B is at work on its share", RUN, () -> !KafkaTests.received(second).isEmpty());
+            a.terminate();
+            assertEquals(0, a.awaitExit(RUN), a.output());
+            assertContains(a.output(), "committed offsets {");
+            b.awaitLine(l -> assigned(l, topic).size() == 4, RUN);
+
+            Await.until("all 200 records read by A or B", RUN, () -> {
+                Set<String> all = new HashSet<>(KafkaTests.receivedValues(a));
+                all.addAll(KafkaTests.receivedValues(second));
+                return all.size() == 200;
+            });
+            List<String> both = new ArrayList<>(KafkaTests.receivedValues(a));
+            both.addAll(KafkaTests.receivedValues(b));
+            assertEquals(200, both.size(), "no record read twice: the partitions moved with their committed offsets");
+            Set<String> partitionsOfB = new HashSet<>();
+            for (Matcher m : KafkaTests.received(b)) {
+                partitionsOfB.add(m.group(1) + "-" + m.group(2));
+            }
+            assertTrue(partitionsOfB.containsAll(ofA), "after A left, B went on with A's partitions " + ofA
+                    + " from where A had committed; B read " + partitionsOfB);
+            b.terminate();
+            assertEquals(0, b.awaitExit(RUN), b.output());
+            assertEquals(200, KafkaTests.committedTotal(servers, group, topic));
+        } finally {
+            a.kill();
+            if (b != null) {
+                b.kill();
+            }
+        }
+    }
+
+    /** The partitions of {@code topic} (not its .retry) in an "assigned partitions [...]" line. */
+    static Set<String> assigned(String line, String topic) {
+        Matcher m = ASSIGNED.matcher(line);
+        Set<String> out = new HashSet<>();
+        if (m.find()) {
+            for (String p : Arrays.asList(m.group(1).split(",\\s*"))) {
+                if (p.matches(Pattern.quote(topic) + "-\\d+")) {
+                    out.add(p);
+                }
+            }
+        }
+        return out;
+    }
+
+    static Set<String> lastAssignment(Programs.Running program, String topic) {
+        Set<String> last = Set.of();
+        for (String line : program.lines()) {
+            if (ASSIGNED.matcher(line).find()) {
+                last = assigned(line, topic);
+            }
+        }
+        return last;
+    }
+}

@@ -1,0 +1,96 @@
+package io.github.mqexamples.it;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.consumer.OffsetAndMetadata;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.StringDeserializer;
+
+/** What the Kafka scenario tests look at besides the programs: offsets, topics, the programs' log lines. */
+final class KafkaTests {
+
+    static final Pattern RECEIVED = Pattern.compile("received topic=(\\S+) partition=(\\d+) offset=(\\d+) key=(\\S*)"
+            + " value='(.*)'");
+
+    private KafkaTests() {
+    }
+
+    static Admin admin(String servers) {
+        return Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, servers));
+    }
+
+    /** The environment that points a program at {@code servers}, {@code topic} and {@code group}. */
+    static Map<String, String> env(String servers, String topic, String group) {
+        return Map.of("KAFKA_BOOTSTRAP_SERVERS", servers, "KAFKA_TOPIC", topic, "KAFKA_GROUP_ID", group);
+    }
+
+    /** The group's committed offsets for the partitions of {@code topic} (not its .retry / .dlt). */
+    static Map<Integer, Long> committed(String servers, String group, String topic) throws Exception {
+        try (Admin admin = admin(servers)) {
+            Map<TopicPartition, OffsetAndMetadata> offsets =
+                    admin.listConsumerGroupOffsets(group).partitionsToOffsetAndMetadata().get();
+            Map<Integer, Long> out = new HashMap<>();
+            offsets.forEach((tp, o) -> {
+                if (tp.topic().equals(topic) && o != null) {
+                    out.put(tp.partition(), o.offset());
+                }
+            });
+            return out;
+        }
+    }
+
+    static long committedTotal(String servers, String group, String topic) throws Exception {
+        return committed(servers, group, topic).values().stream().mapToLong(Long::longValue).sum();
+    }
+
+    /** The "received ..." lines of a consumer program, as matchers (topic, partition, offset, key, value). */
+    static List<Matcher> received(Programs.Running program) {
+        List<Matcher> out = new ArrayList<>();
+        for (String line : program.lines()) {
+            Matcher m = RECEIVED.matcher(line);
+            if (m.find()) {
+                out.add(m);
+            }
+        }
+        return out;
+    }
+
+    static List<String> receivedValues(Programs.Running program) {
+        return received(program).stream().map(m -> m.group(5)).toList();
+    }
+
+    /** Every record of {@code topic} from the beginning, waiting until at least {@code expected} are there. */
+    static List<ConsumerRecord<String, byte[]>> readAll(String servers, String topic, int expected, Duration timeout) {
+        Properties props = new Properties();
+        props.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, servers);
+        props.put(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, StringDeserializer.class);
+        props.put(ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class);
+        List<ConsumerRecord<String, byte[]>> out = new ArrayList<>();
+        try (KafkaConsumer<String, byte[]> consumer = new KafkaConsumer<>(props)) {
+            long deadline = System.nanoTime() + timeout.toNanos();
+            List<TopicPartition> partitions = List.of();
+            while (partitions.isEmpty() && System.nanoTime() < deadline) { // the topic may not exist yet
+                partitions = consumer.partitionsFor(topic, Duration.ofSeconds(5)).stream()
+                        .map(p -> new TopicPartition(topic, p.partition())).toList();
+            }
+            consumer.assign(partitions);
+            consumer.seekToBeginning(partitions);
+            while (out.size() < expected && System.nanoTime() < deadline) {
+                consumer.poll(Duration.ofMillis(500)).forEach(out::add);
+            }
+        }
+        return out;
+    }
+}
