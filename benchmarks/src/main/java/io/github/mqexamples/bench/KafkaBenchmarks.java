@@ -1,12 +1,103 @@
 package io.github.mqexamples.bench;
 
-/** Kafka: our producer and consumer against ProducerPerformance and ConsumerPerformance. */
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.admin.NewTopic;
+
+/**
+ * Kafka: our producer and consumer against the tools of Apache Kafka's own distribution,
+ * ProducerPerformance and ConsumerPerformance (kafka-tools), with the same records and client settings.
+ */
 final class KafkaBenchmarks {
+
+    static final int PARTITIONS = 3;
+    static final String LINGER_MS = "5";
+    static final String BATCH_SIZE = "65536";
+    /** Records per poll for our consumer: Kafka's default, and what ConsumerPerformance gets. */
+    static final String MAX_POLL_RECORDS = "500";
 
     private KafkaBenchmarks() {
     }
 
-    static void run(BenchmarkApp app, String bootstrapServers) {
-        app.log().warn("Kafka comparisons are not wired yet");
+    static void run(BenchmarkApp app, String servers) throws Exception {
+        int records = app.values().integer("records", 1, Integer.MAX_VALUE);
+        String size = String.valueOf(app.size());
+        String count = String.valueOf(records);
+        Duration timeout = Duration.ofMinutes(10);
+        String producerProps = "bootstrap.servers=" + servers;
+
+        app.compare("Kafka producer alone: " + records + " x " + size + " B, acks=all, idempotent, linger.ms "
+                        + LINGER_MS + ", batch.size " + BATCH_SIZE + ", " + PARTITIONS + " partitions",
+                () -> Measure.ours(Child.run("kafka-producer", BenchmarkApp.ours("kafka-producer",
+                        "--bootstrap-servers", servers, "--topic", topic(servers), "--partitions", String.valueOf(PARTITIONS),
+                        "--count", count, "--size", size, "--linger-ms", LINGER_MS, "--batch-size", BATCH_SIZE,
+                        "--log-messages", "false"), timeout)),
+                () -> Measure.producerPerformance(Child.run("ProducerPerformance",
+                        app.reference("org.apache.kafka.tools.ProducerPerformance", "--topic", topic(servers),
+                                "--num-records", count, "--record-size", size, "--throughput", "-1",
+                                "--producer-props", producerProps, "acks=all", "enable.idempotence=true",
+                                "linger.ms=" + LINGER_MS, "batch.size=" + BATCH_SIZE), timeout)));
+
+        app.compare("Kafka consumer alone: reading " + records + " x " + size + " B, " + MAX_POLL_RECORDS
+                        + " records per poll",
+                () -> {
+                    String topic = filled(app, servers, count, size, timeout);
+                    // Async commits at most once a second (ConsumerPerformance auto-commits every 5 s) and a
+                    // synchronous one at the end; no retry topic to read.
+                    return Measure.ours(Child.run("kafka-consumer", BenchmarkApp.ours("kafka-consumer",
+                            "--bootstrap-servers", servers, "--topic", topic, "--group", "bench-" + topic,
+                            "--max-messages", count, "--max-poll-records", MAX_POLL_RECORDS, "--commit", "async",
+                            "--commit-interval", "1s", "--max-attempts", "1", "--log-messages", "false"), timeout));
+                },
+                () -> {
+                    String topic = filled(app, servers, count, size, timeout);
+                    return Measure.consumerPerformance(Child.run("ConsumerPerformance",
+                            app.reference("org.apache.kafka.tools.ConsumerPerformance", "--bootstrap-server", servers,
+                                    "--topic", topic, "--messages", count, "--group", "bench-" + topic), timeout));
+                });
+
+        int rate = app.values().integer("rate", 1, Integer.MAX_VALUE);
+        String latencyCount = String.valueOf(app.values().integer("latency-messages", 1, Integer.MAX_VALUE));
+        app.compare("Kafka at " + rate + " msg/s: latency (ours: end to end; reference: send to ack)",
+                () -> {
+                    String topic = topic(servers);
+                    Child consumer = Child.start("kafka-consumer", BenchmarkApp.ours("kafka-consumer",
+                            "--bootstrap-servers", servers, "--topic", topic, "--group", "bench-" + topic,
+                            "--max-messages", latencyCount, "--max-poll-records", MAX_POLL_RECORDS, "--commit", "async",
+                            "--commit-interval", "1s", "--max-attempts", "1", "--log-messages", "false"));
+                    consumer.awaitOutput("assigned partitions", timeout);
+                    Child.run("kafka-producer", BenchmarkApp.ours("kafka-producer", "--bootstrap-servers", servers,
+                            "--topic", topic, "--count", latencyCount, "--size", size, "--rate", String.valueOf(rate),
+                            "--linger-ms", LINGER_MS, "--batch-size", BATCH_SIZE, "--log-messages", "false"), timeout);
+                    return Measure.ours(consumer.await(timeout));
+                },
+                () -> Measure.producerPerformance(Child.run("ProducerPerformance",
+                        app.reference("org.apache.kafka.tools.ProducerPerformance", "--topic", topic(servers),
+                                "--num-records", latencyCount, "--record-size", size, "--throughput", String.valueOf(rate),
+                                "--producer-props", producerProps, "acks=all", "enable.idempotence=true",
+                                "linger.ms=" + LINGER_MS, "batch.size=" + BATCH_SIZE), timeout)));
+    }
+
+    /** A new topic with {@link #PARTITIONS} partitions. */
+    private static String topic(String servers) throws Exception {
+        String topic = "bench-" + UUID.randomUUID().toString().substring(0, 8);
+        try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, servers))) {
+            admin.createTopics(List.of(new NewTopic(topic, PARTITIONS, (short) 1))).all().get();
+        }
+        return topic;
+    }
+
+    /** A new topic holding {@code count} records, written by our producer (the same input for both consumers). */
+    private static String filled(BenchmarkApp app, String servers, String count, String size, Duration timeout)
+            throws Exception {
+        String topic = topic(servers);
+        Child.run("prefill", BenchmarkApp.ours("kafka-producer", "--bootstrap-servers", servers, "--topic", topic,
+                "--count", count, "--size", size, "--linger-ms", LINGER_MS, "--batch-size", BATCH_SIZE,
+                "--log-messages", "false"), timeout);
+        return topic;
     }
 }

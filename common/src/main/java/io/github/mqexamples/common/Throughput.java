@@ -98,6 +98,7 @@ public final class Throughput implements AutoCloseable {
 
     /** "summary: 100000 messages received in 2.41 s: 41493 msg/s, 41.5 MB/s, latency p50 1.2 ms p95 ..." */
     public synchronized String summary() {
+        close(); // no progress line after the summary
         long count = messages.get();
         double seconds = count == 0 ? 0 : Math.max(1e-9, (lastNanos - firstNanos) / 1e9);
         StringBuilder s = new StringBuilder(String.format(Locale.ROOT,

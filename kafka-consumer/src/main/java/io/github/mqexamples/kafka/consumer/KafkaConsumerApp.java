@@ -26,7 +26,13 @@ public final class KafkaConsumerApp {
             .add("max-attempts", "MAX_ATTEMPTS", "3", "attempts per record; then it goes to <topic>.dlt (1 = no retry)")
             .add("retry-delay", "RETRY_DELAY", "5s", "wait before a failed record is tried again from <topic>.retry")
             .add("commit", "KAFKA_COMMIT", "sync", "sync or async: how offsets are committed after each batch")
-            .add("share-group", "KAFKA_SHARE_GROUP", null, "read as this share group instead (per-record ACCEPT/RELEASE/REJECT)");
+            .add("share-group", "KAFKA_SHARE_GROUP", null, "read as this share group instead (per-record ACCEPT/RELEASE/REJECT)")
+            .add("commit-interval", "KAFKA_COMMIT_INTERVAL", "0ms", "least time between two commits; 0 = after every"
+                    + " batch (a crash re-reads at most one interval of records)")
+            .add("max-poll-records", "KAFKA_MAX_POLL_RECORDS", String.valueOf(KafkaConsumerExample.DEFAULT_MAX_POLL_RECORDS),
+                    "max.poll.records: records per batch, each batch committed when done (500 for fast processing)")
+            .add("log-messages", "LOG_MESSAGES", "true", "a line per record; false = a progress line each second"
+                    + " (for long runs)");
 
     private KafkaConsumerApp() {
     }
@@ -71,7 +77,10 @@ public final class KafkaConsumerApp {
                 v.integer("max-attempts", 1, 1_000),
                 retryDelay,
                 v.choice("commit", "sync", "async"),
-                null);
+                null,
+                v.bool("log-messages"),
+                v.integer("max-poll-records", 1, 100_000),
+                v.duration("commit-interval"));
     }
 
     static KafkaShareConsumerExample.Config shareConfig(Values v, String shareGroup) {

@@ -3,6 +3,7 @@ package io.github.mqexamples.kafka.consumer;
 import io.github.mqexamples.common.Deduplicator;
 import io.github.mqexamples.common.Log;
 import io.github.mqexamples.common.SimulatedWork;
+import io.github.mqexamples.common.Throughput;
 import io.github.mqexamples.common.kafka.KafkaErrors;
 import io.github.mqexamples.common.kafka.KafkaTopics;
 import java.nio.ByteBuffer;
@@ -49,8 +50,19 @@ public final class KafkaConsumerExample {
      * @param commit "sync" or "async"
      * @param applied the ids of records whose effect was applied; null = a new in-memory one
      */
+    /** Records one poll() hands out unless --max-poll-records says otherwise. */
+    public static final int DEFAULT_MAX_POLL_RECORDS = 10;
+
     public record Config(String bootstrapServers, String topic, String group, int maxMessages, SimulatedWork work,
-                         int maxAttempts, Duration retryDelay, String commit, Deduplicator applied) {
+                         int maxAttempts, Duration retryDelay, String commit, Deduplicator applied,
+                         boolean logMessages, int maxPollRecords, Duration commitInterval) {
+
+        /** Small batches, with a line per record. */
+        public Config(String bootstrapServers, String topic, String group, int maxMessages, SimulatedWork work,
+                      int maxAttempts, Duration retryDelay, String commit, Deduplicator applied) {
+            this(bootstrapServers, topic, group, maxMessages, work, maxAttempts, retryDelay, commit, applied, true,
+                    DEFAULT_MAX_POLL_RECORDS, Duration.ZERO);
+        }
 
         /** Plain reading: no simulated work, the program's default retries, synchronous commits. */
         public Config(String bootstrapServers, String topic, String group, int maxMessages) {
@@ -73,6 +85,8 @@ public final class KafkaConsumerExample {
     private final Deduplicator applied;
     private final Logger log = Log.forProgram("kafka-consumer");
     private volatile boolean stopping;
+    private Throughput throughput;
+    private long lastCommitNanos = System.nanoTime();
     private volatile KafkaConsumer<String, byte[]> consumer;
     /** Offsets of records processed but not yet committed: the next offset to read, per partition. */
     private final Map<TopicPartition, OffsetAndMetadata> processed = new HashMap<>();
@@ -104,10 +118,11 @@ public final class KafkaConsumerExample {
         // Auto-commit would commit offsets on a timer, possibly before the records were processed; a crash
         // then loses them. We commit ourselves, after processing: at-least-once.
         props.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
-        // Small batches: a batch is committed when it is done, so a slow processor (see --work-ms) should not
-        // hold hundreds of records uncommitted, nor keep a rebalance waiting until it finishes them. This only
-        // limits what one poll() hands out; the fetches from the broker stay large.
-        props.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, 10);
+        // Small batches by default: a batch is committed when it is done, so a slow processor (see --work-ms)
+        // should not hold hundreds of records uncommitted, nor keep a rebalance waiting until it finishes them.
+        // This only limits what one poll() hands out; the fetches from the broker stay large. Fast processing
+        // wants larger batches (--max-poll-records 500, Kafka's default): fewer commits per record.
+        props.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, config.maxPollRecords());
         // A member that stops heartbeating (killed, frozen) is declared dead after this long; until then its
         // partitions wait, and a new member cannot join. 10 s instead of 45 s: a crash costs 10 s of stall.
         // Too short, and a long GC pause or a slow network gets a healthy member thrown out.
@@ -123,6 +138,7 @@ public final class KafkaConsumerExample {
 
     /** Reads until {@link #stop()}, Ctrl-C / SIGTERM, or {@code maxMessages}; returns how many it processed. */
     public int run() throws Exception {
+        throughput = new Throughput("received", log, !config.logMessages());
         List<String> topics = prepareTopics();
         try (KafkaConsumer<String, byte[]> kafka = new KafkaConsumer<>(properties(config));
              FailedRecords failed = new FailedRecords(config.bootstrapServers(), config.topic(), config.maxAttempts(),
@@ -158,7 +174,12 @@ public final class KafkaConsumerExample {
                 commitProcessed(true); // stop() arrived outside poll(); its wakeup is used up now, commit again
             }
             log.info("stopped after {} record(s)", count);
+            if (count > 0) {
+                log.info(throughput.summary());
+            }
             return count;
+        } finally {
+            throughput.close();
         }
     }
 
@@ -210,8 +231,11 @@ public final class KafkaConsumerExample {
             log.warn("dead-lettered to {} (cannot be decoded): {}", FailedRecords.deadLetterTopic(config.topic()), e);
             return;
         }
-        log.info("received topic={} partition={} offset={} key={} value='{}'{}", raw.topic(), raw.partition(),
-                raw.offset(), raw.key(), value, attempt > 1 ? " (attempt " + attempt + " of " + config.maxAttempts() + ")" : "");
+        if (config.logMessages()) {
+            log.info("received topic={} partition={} offset={} key={} value='{}'{}", raw.topic(), raw.partition(),
+                    raw.offset(), raw.key(), value,
+                    attempt > 1 ? " (attempt " + attempt + " of " + config.maxAttempts() + ")" : "");
+        }
         if (applied.alreadyDone(id)) {
             // Read again (a crash or rebalance before the commit, or a re-send): its effect already happened.
             duplicatesSkipped++;
@@ -235,6 +259,7 @@ public final class KafkaConsumerExample {
             return;
         }
         applied.markDone(id);
+        throughput.record(raw.value().length, RetryHeaders.number(raw.headers(), Throughput.SENT_AT_HEADER, 0));
     }
 
     /**
@@ -286,6 +311,13 @@ public final class KafkaConsumerExample {
         if (processed.isEmpty()) {
             return;
         }
+        // --commit-interval: between two commits, batches accumulate. Fewer commits cost the broker less (each
+        // one is a write to __consumer_offsets); a crash re-reads up to one interval of records. The last commit
+        // (stop, rebalance) always happens.
+        if (!last && System.nanoTime() - lastCommitNanos < config.commitInterval().toNanos()) {
+            return;
+        }
+        lastCommitNanos = System.nanoTime();
         Map<TopicPartition, OffsetAndMetadata> offsets = new HashMap<>(processed);
         if (!last && config.commit().equals("async")) {
             consumer.commitAsync(offsets, (committed, exception) -> {
@@ -298,7 +330,9 @@ public final class KafkaConsumerExample {
         }
         processed.clear();
         if (last) {
-            log.info("committed offsets {}", describe(offsets));
+            if (config.logMessages()) {
+                log.info("committed offsets {}", describe(offsets));
+            }
         } else {
             log.debug("committed offsets {}", describe(offsets));
         }
@@ -344,6 +378,13 @@ public final class KafkaConsumerExample {
     static String decodeUtf8(byte[] bytes) throws CharacterCodingException {
         if (bytes == null) {
             return null;
+        }
+        // Fast path: the String constructor decodes valid UTF-8 (and plain ASCII above all) quickly, but turns
+        // malformed bytes into U+FFFD silently. Only when a U+FFFD shows up is the value decoded again, strictly,
+        // to tell a real U+FFFD from bytes that are not UTF-8 at all.
+        String text = new String(bytes, StandardCharsets.UTF_8);
+        if (text.indexOf('\uFFFD') < 0) {
+            return text;
         }
         return StandardCharsets.UTF_8.newDecoder()
                 .onMalformedInput(CodingErrorAction.REPORT)

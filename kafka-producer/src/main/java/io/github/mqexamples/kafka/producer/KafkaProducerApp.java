@@ -22,6 +22,10 @@ public final class KafkaProducerApp {
             .add("count", "MESSAGE_COUNT", "1", "how many records to send; with more than one, values are numbered")
             .add("message", "MESSAGE_BODY", "Hello Kafka!", "the record value")
             .add("key", "KAFKA_KEY", null, "key of every record; none = key-1, key-2, ... (one per record)")
+            .add("size", "MESSAGE_SIZE", "0", "pad each value to this many bytes; 0 = the value as it is")
+            .add("rate", "MESSAGE_RATE", "0", "records per second; 0 = as fast as the producer batches")
+            .add("log-messages", "LOG_MESSAGES", "true", "a line per record; false = a progress line each second"
+                    + " (for long runs)")
             .add("interval", "KAFKA_SEND_INTERVAL", "0ms", "pause between two records, e.g. 100ms: a slow stream to watch")
             .add("linger-ms", "KAFKA_LINGER_MS", "5", "linger.ms: how long a batch waits for more records before it is sent")
             .add("batch-size", "KAFKA_BATCH_SIZE", "16384", "batch.size: the most bytes of records per partition in one batch")
@@ -55,6 +59,8 @@ public final class KafkaProducerApp {
                 v.optional("key").filter(k -> !k.isEmpty()).orElse(null),
                 interval,
                 new KafkaProducerExample.Tuning(lingerMs, v.integer("batch-size", 0, 64 * 1024 * 1024),
-                        v.choice("compression", "none", "gzip", "snappy", "lz4", "zstd"), deliveryTimeout));
+                        v.choice("compression", "none", "gzip", "snappy", "lz4", "zstd"), deliveryTimeout),
+                new KafkaProducerExample.Load(v.integer("size", 0, 64 * 1024 * 1024),
+                        v.integer("rate", 0, Integer.MAX_VALUE), v.bool("log-messages")));
     }
 }

@@ -2,12 +2,14 @@ package io.github.mqexamples.kafka.producer;
 
 import io.github.mqexamples.common.BrokerException;
 import io.github.mqexamples.common.Log;
+import io.github.mqexamples.common.MessageIds;
+import io.github.mqexamples.common.Pacer;
+import io.github.mqexamples.common.Throughput;
 import io.github.mqexamples.common.kafka.KafkaErrors;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
 import java.util.Properties;
-import java.util.UUID;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -36,7 +38,13 @@ public final class KafkaProducerExample {
      * @param interval pause between two records (zero: send as fast as the producer batches)
      */
     public record Config(String bootstrapServers, String topic, int partitions, short replicationFactor,
-                         int count, String message, String key, Duration interval, Tuning tuning) {
+                         int count, String message, String key, Duration interval, Tuning tuning, Load load) {
+
+        public Config(String bootstrapServers, String topic, int partitions, short replicationFactor,
+                      int count, String message, String key, Duration interval, Tuning tuning) {
+            this(bootstrapServers, topic, partitions, replicationFactor, count, message, key, interval, tuning,
+                    Load.DEFAULTS);
+        }
 
         /** The defaults of the program: no pause, default tuning. */
         public Config(String bootstrapServers, String topic, int partitions, short replicationFactor,
@@ -44,6 +52,15 @@ public final class KafkaProducerExample {
             this(bootstrapServers, topic, partitions, replicationFactor, count, message, key, Duration.ZERO,
                     Tuning.DEFAULTS);
         }
+    }
+
+    /**
+     * Throughput runs: {@code size} pads each value to that many bytes (0 = as it is), {@code rate} caps the
+     * records per second (0 = no cap), {@code logMessages} false replaces the line per record by a progress line
+     * each second.
+     */
+    public record Load(int size, int rate, boolean logMessages) {
+        public static final Load DEFAULTS = new Load(0, 0, true);
     }
 
     /** The four throughput/latency settings a person tunes first; see {@link #properties}. */
@@ -67,6 +84,14 @@ public final class KafkaProducerExample {
     /** Values are numbered when more than one record is sent: "Hello Kafka! #1", "Hello Kafka! #2", ... */
     static String value(String message, int number, int count) {
         return count == 1 ? message : message + " #" + number;
+    }
+
+    /** The value padded with dots (or cut) to {@code size} characters when a size is given. */
+    static String sized(String value, int size) {
+        if (size == 0 || size == value.length()) {
+            return value;
+        }
+        return size < value.length() ? value.substring(0, size) : value + ".".repeat(size - value.length());
     }
 
     static Properties properties(Config config) {
@@ -119,7 +144,11 @@ public final class KafkaProducerExample {
         AtomicInteger acknowledged = new AtomicInteger();
         AtomicInteger failed = new AtomicInteger();
         int notSent = 0;
-        try (KafkaProducer<String, String> producer = new KafkaProducer<>(props)) {
+        Load load = config.load();
+        Pacer pacer = new Pacer(load.rate());
+        Throughput throughput = new Throughput("sent", log, !load.logMessages());
+        try (throughput; KafkaProducer<String, String> producer = new KafkaProducer<>(props)) {
+            throughput.start(); // the clock starts at the first send, not while the client connects
             for (int i = 1; i <= config.count(); i++) {
                 if (failed.get() > 0) {
                     // A send failed for good (after delivery.timeout.ms): the program exits 1 anyway, and the
@@ -130,19 +159,27 @@ public final class KafkaProducerExample {
                 }
                 // Records with the same key go to the same partition, and so keep their order.
                 String key = config.key() != null ? config.key() : "key-" + i;
-                String value = value(config.message(), i, config.count());
+                String value = sized(value(config.message(), i, config.count()), load.size());
+                int bytes = value.length();
                 // send() is asynchronous: it batches records and calls back once the cluster has answered.
                 ProducerRecord<String, String> record = new ProducerRecord<>(config.topic(), key, value);
                 // A unique id per record, so that a consumer can recognise a record it has already applied
                 // (read again after a crash before its commit) and skip it. Idempotence only prevents
                 // duplicates the producer's own retries would write; this id covers the consumer side.
-                String id = UUID.randomUUID().toString();
+                String id = MessageIds.next();
                 record.headers().add(MESSAGE_ID_HEADER, id.getBytes(StandardCharsets.UTF_8));
+                // For end-to-end latency: the consumer subtracts this from the time it reads the record.
+                record.headers().add(Throughput.SENT_AT_HEADER,
+                        Long.toString(Throughput.nowMicros()).getBytes(StandardCharsets.UTF_8));
+                pacer.await();
                 producer.send(record, (metadata, exception) -> {
                     if (exception == null) {
                         acknowledged.incrementAndGet();
-                        log.info("sent key={} value='{}' partition={} offset={}", key, value,
-                                metadata.partition(), metadata.offset());
+                        throughput.record(bytes, 0);
+                        if (load.logMessages()) {
+                            log.info("sent key={} value='{}' partition={} offset={}", key, value,
+                                    metadata.partition(), metadata.offset());
+                        }
                     } else {
                         // The producer has already retried what was retriable (until delivery.timeout.ms);
                         // an exception here is final for this record.
@@ -159,6 +196,7 @@ public final class KafkaProducerExample {
         } catch (org.apache.kafka.common.errors.TimeoutException e) {
             throw KafkaErrors.unreachable(config.bootstrapServers(), e);
         }
+        log.info(throughput.summary());
         Result result = new Result(config.count(), acknowledged.get(), failed.get());
         if (result.allAcknowledged()) {
             log.info("{} of {} records acknowledged (topic '{}')", result.acknowledged(), result.count(), config.topic());

@@ -7,6 +7,8 @@ import com.rabbitmq.client.Channel;
 import com.rabbitmq.client.Connection;
 import io.github.mqexamples.common.BrokerException;
 import io.github.mqexamples.common.Log;
+import io.github.mqexamples.common.MessageIds;
+import io.github.mqexamples.common.Pacer;
 import io.github.mqexamples.common.Throughput;
 import io.github.mqexamples.common.rabbitmq.AmqpUrl;
 import io.github.mqexamples.common.rabbitmq.QueueSpec;
@@ -20,7 +22,6 @@ import java.util.Map;
 import java.util.Date;
 import java.util.List;
 import java.util.Set;
-import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentNavigableMap;
 import java.util.concurrent.ConcurrentSkipListMap;
@@ -108,12 +109,13 @@ public final class RabbitMqProducer {
     private final AtomicInteger nacked = new AtomicInteger();
     private final AtomicInteger unroutable = new AtomicInteger();
     private final List<String> ids = new ArrayList<>();
-    private long nextSendNanos = System.nanoTime();
+    private final Pacer pacer;
     private final Throughput throughput;
 
     public RabbitMqProducer(Config config) {
         this.config = config;
         this.throughput = new Throughput("sent", log, !config.logMessages());
+        this.pacer = new Pacer(config.rate());
     }
 
     /** Bodies are numbered when more than one message is sent: "Hello World! #1", "Hello World! #2", ... */
@@ -183,7 +185,7 @@ public final class RabbitMqProducer {
     }
 
     private Message next(int number) {
-        String id = config.messageId() == null ? UUID.randomUUID().toString()
+        String id = config.messageId() == null ? MessageIds.next()
                 : config.count() == 1 ? config.messageId() : config.messageId() + "-" + number;
         Message m = new Message(number, bytes(body(config.message(), number, config.count()), config.size()), id);
         if (config.count() <= KEEP_IDS) {
@@ -194,13 +196,7 @@ public final class RabbitMqProducer {
 
     /** One basicPublish, paced to --rate. */
     private void send(Channel channel, Message m) throws IOException, InterruptedException {
-        if (config.rate() > 0) {
-            long wait = nextSendNanos - System.nanoTime();
-            if (wait > 0) {
-                TimeUnit.NANOSECONDS.sleep(wait);
-            }
-            nextSendNanos = Math.max(nextSendNanos, System.nanoTime() - 1_000_000_000L) + 1_000_000_000L / config.rate();
-        }
+        pacer.await();
         AMQP.BasicProperties properties = new AMQP.BasicProperties.Builder()
                 .contentType("text/plain")
                 .deliveryMode(config.persistent() ? 2 : 1) // 2 = persistent: written to disk
