@@ -59,6 +59,11 @@ public final class Throughput implements AutoCloseable {
         }
     }
 
+    /** A summary is worth a line on long runs (progress lines on, or 1000 messages and more), not for three messages. */
+    public boolean worthASummary() {
+        return progress != null || messages.get() >= 1000;
+    }
+
     /** Microseconds since the epoch, the unit of {@link #SENT_AT_HEADER}. */
     public static long nowMicros() {
         Instant now = Instant.now();

@@ -174,7 +174,7 @@ public final class KafkaConsumerExample {
                 commitProcessed(true); // stop() arrived outside poll(); its wakeup is used up now, commit again
             }
             log.info("stopped after {} record(s)", count);
-            if (count > 0) {
+            if (throughput.worthASummary()) {
                 log.info(throughput.summary());
             }
             return count;

@@ -196,7 +196,9 @@ public final class KafkaProducerExample {
         } catch (org.apache.kafka.common.errors.TimeoutException e) {
             throw KafkaErrors.unreachable(config.bootstrapServers(), e);
         }
-        log.info(throughput.summary());
+        if (throughput.worthASummary()) {
+            log.info(throughput.summary());
+        }
         Result result = new Result(config.count(), acknowledged.get(), failed.get());
         if (result.allAcknowledged()) {
             log.info("{} of {} records acknowledged (topic '{}')", result.acknowledged(), result.count(), config.topic());

@@ -141,7 +141,7 @@ public final class RabbitMqConsumer {
             inHand.lock();
             inHand.unlock();
             log.info("stopped after {} message(s)", processed.get());
-            if (processed.get() > 0) {
+            if (throughput.worthASummary()) {
                 log.info(throughput.summary());
             }
             return processed.get();

@@ -168,7 +168,9 @@ public final class RabbitMqProducer {
         } finally {
             throughput.close();
         }
-        log.info(throughput.summary());
+        if (throughput.worthASummary()) {
+            log.info(throughput.summary());
+        }
         Result result = new Result(config.count(), confirmed.get(), nacked.get(), unroutable.get(), List.copyOf(ids));
         if (result.allConfirmed()) {
             log.info("{} of {} messages confirmed by the broker ({})", result.confirmed(), result.count(), target());

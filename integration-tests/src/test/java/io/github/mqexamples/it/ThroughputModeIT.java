@@ -1,0 +1,50 @@
+package io.github.mqexamples.it;
+
+import static io.github.mqexamples.it.Checks.assertContains;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.time.Duration;
+import java.util.Map;
+import java.util.regex.Pattern;
+import org.junit.jupiter.api.Test;
+
+/** Long runs: --size, --log-messages false; a summary with msg/s, MB/s and, for consumers, latency percentiles. */
+class ThroughputModeIT {
+
+    static final Duration RUN = Duration.ofSeconds(90);
+    static final Pattern CONSUMER_SUMMARY = Pattern.compile("summary: 2000 messages received in [\\d.]+ s: \\d+ msg/s,"
+            + " [\\d.]+ MB/s, latency p50 [\\d.]+ ms p95 [\\d.]+ ms p99 [\\d.]+ ms");
+
+    @Test
+    void rabbitMqProducerAndConsumerReportThroughputAndLatency() {
+        Map<String, String> env = Rabbit.env(Await.unique("throughput"));
+        Programs.Running producer = Programs.run(RUN, "rabbitmq-producer", env, "--count", "2000", "--size", "100",
+                "--log-messages", "false");
+        assertEquals(0, producer.exitCode(), producer.output());
+        assertContains(producer.output(), "summary: 2000 messages sent in ");
+        assertTrue(producer.lines().stream().noneMatch(l -> l.contains("sent 'Hello")), "no line per message");
+
+        Programs.Running consumer = Programs.run(RUN, "rabbitmq-consumer", env, "--max-messages", "2000",
+                "--log-messages", "false");
+        assertEquals(0, consumer.exitCode(), consumer.output());
+        assertTrue(consumer.lines().stream().anyMatch(CONSUMER_SUMMARY.asPredicate()), consumer.output());
+        assertTrue(consumer.lines().stream().noneMatch(l -> l.contains("received 'Hello")), "no line per message");
+    }
+
+    @Test
+    void kafkaProducerAndConsumerReportThroughputAndLatency() {
+        String topic = Await.unique("throughput");
+        Map<String, String> env = Map.of("KAFKA_BOOTSTRAP_SERVERS", TestBrokers.kafka().bootstrapServers(),
+                "KAFKA_TOPIC", topic, "KAFKA_GROUP_ID", topic);
+        Programs.Running producer = Programs.run(RUN, "kafka-producer", env, "--count", "2000", "--size", "100",
+                "--log-messages", "false");
+        assertEquals(0, producer.exitCode(), producer.output());
+        assertContains(producer.output(), "summary: 2000 messages sent in ");
+
+        Programs.Running consumer = Programs.run(RUN, "kafka-consumer", env, "--max-messages", "2000",
+                "--max-poll-records", "500", "--log-messages", "false");
+        assertEquals(0, consumer.exitCode(), consumer.output());
+        assertTrue(consumer.lines().stream().anyMatch(CONSUMER_SUMMARY.asPredicate()), consumer.output());
+    }
+}
