@@ -3,6 +3,7 @@ package io.github.mqexamples.kafka.consumer;
 import io.github.mqexamples.common.Log;
 import io.github.mqexamples.common.SimulatedWork;
 import io.github.mqexamples.common.kafka.KafkaErrors;
+import io.github.mqexamples.common.kafka.KafkaTopics;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -11,7 +12,6 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import org.apache.kafka.clients.admin.Admin;
-import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.AlterConfigOp;
 import org.apache.kafka.clients.admin.ConfigEntry;
 import org.apache.kafka.clients.consumer.AcknowledgeType;
@@ -146,18 +146,13 @@ public final class KafkaShareConsumerExample {
      * and the delivery limit after which the broker archives a record that keeps coming back.
      */
     private void configureGroup() throws InterruptedException {
-        Properties props = new Properties();
-        props.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, config.bootstrapServers());
-        int timeoutMs = (int) KafkaErrors.FIRST_CONTACT_TIMEOUT.toMillis();
-        props.put(AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, timeoutMs);
-        props.put(AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, timeoutMs);
-        try (Admin admin = Admin.create(props)) {
+        try (Admin admin = KafkaTopics.admin(config.bootstrapServers())) {
             ConfigResource group = new ConfigResource(ConfigResource.Type.GROUP, config.shareGroup());
             List<AlterConfigOp> ops = List.of(
                     new AlterConfigOp(new ConfigEntry("share.auto.offset.reset", "earliest"), AlterConfigOp.OpType.SET),
                     new AlterConfigOp(new ConfigEntry("share.delivery.count.limit",
                             String.valueOf(Math.max(2, config.maxAttempts()))), AlterConfigOp.OpType.SET));
-            admin.incrementalAlterConfigs(Map.of(group, ops)).all().get(timeoutMs, TimeUnit.MILLISECONDS);
+            admin.incrementalAlterConfigs(Map.of(group, ops)).all().get(KafkaErrors.FIRST_CONTACT_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
         } catch (TimeoutException e) {
             throw KafkaErrors.unreachable(config.bootstrapServers(), e);
         } catch (ExecutionException e) {

@@ -6,6 +6,7 @@ import io.github.mqexamples.common.MessageIds;
 import io.github.mqexamples.common.Pacer;
 import io.github.mqexamples.common.Throughput;
 import io.github.mqexamples.common.kafka.KafkaErrors;
+import io.github.mqexamples.common.kafka.KafkaTopics;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
@@ -14,7 +15,6 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.apache.kafka.clients.admin.Admin;
-import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
@@ -214,12 +214,7 @@ public final class KafkaProducerExample {
      * partitions and replication the examples need. It also tells us early whether the cluster answers.
      */
     private void createTopicIfMissing() throws InterruptedException {
-        Properties props = new Properties();
-        props.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, config.bootstrapServers());
-        int timeoutMs = (int) KafkaErrors.FIRST_CONTACT_TIMEOUT.toMillis();
-        props.put(AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, timeoutMs);
-        props.put(AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, timeoutMs);
-        Admin admin = Admin.create(props);
+        Admin admin = KafkaTopics.admin(config.bootstrapServers());
         try {
             admin.describeCluster().clusterId().get(KafkaErrors.FIRST_CONTACT_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
             NewTopic topic = new NewTopic(config.topic(), config.partitions(), config.replicationFactor());
