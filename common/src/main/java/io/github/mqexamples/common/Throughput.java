@@ -19,14 +19,15 @@ public final class Throughput implements AutoCloseable {
     /** Header (RabbitMQ) or record header (Kafka) carrying the send time, in microseconds since the epoch. */
     public static final String SENT_AT_HEADER = "x-sent-at-micros";
 
-    /** At most this many latency samples are kept (8 MB); past that every n-th one, to stay within a small heap. */
+    /** At most this many latency samples are kept (8 MB); past that the newest replace the oldest. */
     static final int MAX_SAMPLES = 1_000_000;
 
     private final String what;
     private final Logger log;
     private final AtomicLong messages = new AtomicLong();
     private final AtomicLong bytes = new AtomicLong();
-    private final long[] latencies = new long[MAX_SAMPLES];
+    /** Grows as samples come, so a producer (no latency) or a three-message run does not carry 8 MB. */
+    private long[] latencies = new long[1024];
     private long latencySeen;
     private int latencyCount;
     private volatile long firstNanos;
@@ -86,14 +87,13 @@ public final class Throughput implements AutoCloseable {
     private synchronized void addLatency(long micros) {
         latencySeen++;
         if (latencyCount < MAX_SAMPLES) {
+            if (latencyCount == latencies.length) {
+                latencies = Arrays.copyOf(latencies, Math.min(MAX_SAMPLES, latencies.length * 2));
+            }
             latencies[latencyCount++] = micros;
         } else {
             latencies[(int) (latencySeen % MAX_SAMPLES)] = micros;
         }
-    }
-
-    public long messages() {
-        return messages.get();
     }
 
     /** Marks the start of the run, for producers whose clock starts before the first confirm. */

@@ -94,8 +94,10 @@ public final class RabbitMqConsumer {
         try (Connection connection = RabbitMqConnections.connect(config.url(), "rabbitmq-consumer")) {
             Channel channel = connection.createChannel();
             QueueSpec queue = config.queue();
-            queue.declare(channel);
-            QueueSpec.declareSideQueue(channel, queue.deadLetterQueue(), Map.of());
+            queue.declare(channel); // a quorum queue's declaration includes its dead-letter queue
+            if (!queue.quorum()) {
+                QueueSpec.declareSideQueue(channel, queue.deadLetterQueue(), Map.of());
+            }
             if (config.retry().equals("delayed")) {
                 // A failed message waits here until its expiration, then the broker dead-letters it back to
                 // the main queue through the default exchange: a delay without blocking the other messages.

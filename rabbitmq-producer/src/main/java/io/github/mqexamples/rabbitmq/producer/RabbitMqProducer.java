@@ -71,15 +71,13 @@ public final class RabbitMqProducer {
         }
     }
 
-    /** One message on its way: a number, a body, an id that stays the same across re-sends. */
+    /** One message on its way: a body and an id that stays the same across re-sends. */
     static final class Message {
-        final int number;
         final byte[] body;
         final String id;
         int sends;
 
-        Message(int number, byte[] body, String id) {
-            this.number = number;
+        Message(byte[] body, String id) {
             this.body = body;
             this.id = id;
         }
@@ -189,7 +187,7 @@ public final class RabbitMqProducer {
     private Message next(int number) {
         String id = config.messageId() == null ? MessageIds.next()
                 : config.count() == 1 ? config.messageId() : config.messageId() + "-" + number;
-        Message m = new Message(number, bytes(body(config.message(), number, config.count()), config.size()), id);
+        Message m = new Message(bytes(body(config.message(), number, config.count()), config.size()), id);
         if (config.count() <= KEEP_IDS) {
             ids.add(m.id);
         }
