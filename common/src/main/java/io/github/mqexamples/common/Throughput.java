@@ -32,6 +32,8 @@ public final class Throughput implements AutoCloseable {
     private int latencyCount;
     private volatile long firstNanos;
     private volatile long lastNanos;
+    /** True once {@link #start()} set the clock; otherwise it starts with the first message recorded. */
+    private volatile boolean started;
     private final ScheduledExecutorService progress;
 
     /** @param what "sent" or "received"; {@code progressLines} prints a line about once a second */
@@ -74,7 +76,7 @@ public final class Throughput implements AutoCloseable {
     /** One message of {@code size} bytes done; {@code sentAtMicros} 0 when unknown. */
     public void record(int size, long sentAtMicros) {
         long now = System.nanoTime();
-        if (messages.getAndIncrement() == 0) {
+        if (messages.getAndIncrement() == 0 && !started) {
             firstNanos = now;
         }
         lastNanos = now;
@@ -99,6 +101,7 @@ public final class Throughput implements AutoCloseable {
     /** Marks the start of the run, for producers whose clock starts before the first confirm. */
     public void start() {
         firstNanos = System.nanoTime();
+        started = true;
     }
 
     /** "summary: 100000 messages received in 2.41 s: 41493 msg/s, 41.5 MB/s, latency p50 1.2 ms p95 ..." */

@@ -202,10 +202,11 @@ public final class KafkaConsumerExample {
                 if (stopping) {
                     return; // the rest of this batch is not committed: the group reads it again later
                 }
-                if (!dueNow(record)) {
+                RetryHeaders.Read headers = RetryHeaders.Read.from(record.headers());
+                if (!dueNow(record, headers.dueAt())) {
                     break; // a retry that is not due yet: its partition is paused from here on
                 }
-                handle(record, failed);
+                handle(record, headers, failed);
                 processed.put(partition, new OffsetAndMetadata(record.offset() + 1));
                 count++;
                 if (config.maxMessages() > 0 && count >= config.maxMessages()) {
@@ -217,9 +218,10 @@ public final class KafkaConsumerExample {
     }
 
     /** Processes one record; a failure is handed over to .retry or .dlt. Returns when the record is done with. */
-    private void handle(ConsumerRecord<String, byte[]> raw, FailedRecords failed) throws Exception {
-        int attempt = (int) RetryHeaders.number(raw.headers(), RetryHeaders.ATTEMPT, 1);
-        String id = RetryHeaders.text(raw.headers(), RetryHeaders.MESSAGE_ID);
+    private void handle(ConsumerRecord<String, byte[]> raw, RetryHeaders.Read headers, FailedRecords failed)
+            throws Exception {
+        int attempt = headers.attempt();
+        String id = headers.messageId();
         String value;
         try {
             value = decodeUtf8(raw.value());
@@ -258,7 +260,7 @@ public final class KafkaConsumerExample {
             return;
         }
         applied.markDone(id);
-        throughput.record(raw.value().length, RetryHeaders.number(raw.headers(), Throughput.SENT_AT_HEADER, 0));
+        throughput.record(raw.value().length, headers.sentAtMicros());
     }
 
     /**
@@ -266,9 +268,8 @@ public final class KafkaConsumerExample {
      * is paused and rewound to it, so poll() keeps returning the main topic's records (never blocked by a
      * waiting retry) and returns this one again when the partition is resumed.
      */
-    private boolean dueNow(ConsumerRecord<String, byte[]> record) {
-        long due = RetryHeaders.number(record.headers(), RetryHeaders.DUE_AT, 0);
-        if (due <= System.currentTimeMillis()) {
+    private boolean dueNow(ConsumerRecord<String, byte[]> record, long due) {
+        if (due == 0 || due <= System.currentTimeMillis()) {
             return true;
         }
         TopicPartition partition = new TopicPartition(record.topic(), record.partition());

@@ -1,5 +1,6 @@
 package io.github.mqexamples.kafka.consumer;
 
+import io.github.mqexamples.common.Throughput;
 import java.nio.charset.StandardCharsets;
 import org.apache.kafka.common.header.Header;
 import org.apache.kafka.common.header.Headers;
@@ -29,6 +30,34 @@ public final class RetryHeaders {
     private RetryHeaders() {
     }
 
+    /**
+     * The headers the consumer acts on, read in one pass over a record's headers (four lookups by name would walk
+     * them four times, for every record). As with {@link Headers#lastHeader}, the last header of a name wins.
+     *
+     * @param attempt 1 unless the record is a retry copy
+     * @param dueAt   epoch ms before which a retry copy is not processed; 0 = now
+     * @param sentAtMicros when the producer sent it (for latency); 0 = unknown
+     */
+    public record Read(String messageId, int attempt, long dueAt, long sentAtMicros) {
+
+        public static Read from(Headers headers) {
+            String messageId = null;
+            long attempt = 1;
+            long dueAt = 0;
+            long sentAt = 0;
+            for (Header h : headers) {
+                switch (h.key()) {
+                    case MESSAGE_ID -> messageId = text(h);
+                    case ATTEMPT -> attempt = number(h, 1);
+                    case DUE_AT -> dueAt = number(h, 0);
+                    case Throughput.SENT_AT_HEADER -> sentAt = number(h, 0);
+                    default -> { }
+                }
+            }
+            return new Read(messageId, (int) Math.max(1, Math.min(Integer.MAX_VALUE, attempt)), dueAt, sentAt);
+        }
+    }
+
     /** The last value of header {@code name} as text, or null. */
     public static String text(Headers headers, String name) {
         Header h = headers.lastHeader(name);
@@ -36,7 +65,16 @@ public final class RetryHeaders {
     }
 
     public static long number(Headers headers, String name, long absent) {
-        String v = text(headers, name);
+        Header h = headers.lastHeader(name);
+        return h == null ? absent : number(h, absent);
+    }
+
+    private static String text(Header h) {
+        return h.value() == null ? null : new String(h.value(), StandardCharsets.UTF_8);
+    }
+
+    private static long number(Header h, long absent) {
+        String v = text(h);
         try {
             return v == null ? absent : Long.parseLong(v);
         } catch (NumberFormatException e) {
