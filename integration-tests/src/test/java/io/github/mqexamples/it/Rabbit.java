@@ -70,6 +70,13 @@ final class Rabbit {
         }
     }
 
+    /** Consumers the queue has right now (exact, from the broker over AMQP). */
+    static long consumers(String queue) throws Exception {
+        try (Connection c = RabbitMqConnections.connect(url(), "test-inspect"); Channel ch = c.createChannel()) {
+            return ch.queueDeclarePassive(queue).getConsumerCount();
+        }
+    }
+
     /** Messages ready in the queue (exact, from the broker over AMQP); empty if the queue does not exist. */
     static OptionalLong ready(String queue) throws Exception {
         try (Connection c = RabbitMqConnections.connect(url(), "test-inspect"); Channel ch = c.createChannel()) {

@@ -21,7 +21,7 @@ class RabbitMqAcknowledgementIT {
 
     static RabbitMqConsumer.Config slowConsumer(QueueSpec queue, int prefetch, int workMs, int maxMessages) {
         return new RabbitMqConsumer.Config(Rabbit.url(), queue, "", null, true, prefetch,
-                new SimulatedWork(Duration.ofMillis(workMs), null, 0), "delayed", 3, Duration.ofSeconds(5), maxMessages, true);
+                RabbitMqConsumer.DEFAULT_ACK_EVERY, new SimulatedWork(Duration.ofMillis(workMs), null, 0), "delayed", 3, Duration.ofSeconds(5), maxMessages, true);
     }
 
     @Test
@@ -74,6 +74,33 @@ class RabbitMqAcknowledgementIT {
         for (Delivery d : received) {
             assertTrue(d.getEnvelope().isRedeliver(), "delivered to the killed consumer first: redelivered=true");
         }
+    }
+
+    /**
+     * Acks go in batches (one multiple=true ack per 20 messages here), so a burst of 23 leaves 3 processed but not
+     * yet acked: the timer acks them although no more messages come. Proven on the broker: its statistics reach 0
+     * unacknowledged while the consumer still runs, and a SIGKILL afterwards puts nothing back in the queue.
+     */
+    @Test
+    void batchedAcksAlsoSettleTheLastMessagesOfABurst() throws Exception {
+        String name = Await.unique("ack-batch");
+        QueueSpec queue = new QueueSpec(name, true, "quorum");
+        Rabbit.publish(queue, true, 23);
+
+        // --ack-every 25 (the default) is capped at half the prefetch: 20.
+        Programs.Running consumer = Programs.start("rabbitmq-consumer", Rabbit.env(name), "--prefetch", "40");
+        assertContains(consumer.awaitLine(l -> l.contains("waiting for messages"), Duration.ofSeconds(60)),
+                "manual ack every 20 messages, prefetch 40");
+        consumer.awaitLine(l -> l.contains("received 'Hello World! #23'"), Duration.ofSeconds(30));
+        Await.until("statistics show 0 unacknowledged while the consumer runs", Duration.ofSeconds(30),
+                () -> quietly(() -> Rabbit.stat(name, "messages_unacknowledged")) == 0
+                        && quietly(() -> Rabbit.stat(name, "messages_ready")) == 0);
+
+        consumer.kill();
+        consumer.awaitExit(Duration.ofSeconds(10));
+        Await.until("the broker has seen the consumer go", Duration.ofSeconds(20),
+                () -> quietly(() -> Rabbit.consumers(name)) == 0);
+        assertEquals(0, Rabbit.ready(name).getAsLong(), "nothing was left unacknowledged to be requeued");
     }
 
     @Test

@@ -25,7 +25,7 @@ class RabbitMqRetryIT {
                               int failAttempts) {
         SimulatedWork failing = new SimulatedWork(Duration.ZERO, Pattern.compile(failOn), failAttempts);
         RabbitMqConsumer.Config config = new RabbitMqConsumer.Config(Rabbit.url(), queue, "", null, true, 10,
-                failing, retry, maxAttempts, delay, 0, true);
+                RabbitMqConsumer.DEFAULT_ACK_EVERY, failing, retry, maxAttempts, delay, 0, true);
         return new RabbitMqConsumer(config, (delivery, body) -> effects.add(body));
     }
 

@@ -45,8 +45,8 @@ class RabbitMqRoutingIT {
         QueueSpec queue = new QueueSpec(Await.unique("orders-created"), true, "quorum");
         List<String> received = Collections.synchronizedList(new ArrayList<>());
         RabbitMqConsumer consumer = new RabbitMqConsumer(new RabbitMqConsumer.Config(Rabbit.url(), queue, exchange,
-                "created", true, 10, io.github.mqexamples.common.SimulatedWork.none(), "delayed", 3,
-                Duration.ofSeconds(5), 3, true), (delivery, body) -> received.add(body));
+                "created", true, 10, RabbitMqConsumer.DEFAULT_ACK_EVERY, io.github.mqexamples.common.SimulatedWork.none(),
+                "delayed", 3, Duration.ofSeconds(5), 3, true), (delivery, body) -> received.add(body));
         try (Rabbit.Background running = new Rabbit.Background(consumer)) {
             Await.until("the consumer has bound its queue", Duration.ofSeconds(30),
                     () -> bound(exchange, queue.name()));

@@ -27,6 +27,9 @@ public final class RabbitMqConsumerApp {
             .add("ack", "RABBITMQ_ACK", "manual", "manual: ack after processing; auto: the broker forgets a message"
                     + " as soon as it is sent (the Go sample's mode)")
             .add("prefetch", "RABBITMQ_PREFETCH", "100", "most unacknowledged messages the broker sends ahead")
+            .add("ack-every", "RABBITMQ_ACK_EVERY", String.valueOf(RabbitMqConsumer.DEFAULT_ACK_EVERY),
+                    "with --ack manual: one ack (multiple=true) settles this many processed messages; at most half"
+                            + " the prefetch, and never held longer than 100 ms; 1 = an ack per message")
             .add("retry", "RABBITMQ_RETRY", "delayed", "after a failure: delayed (wait in <queue>.retry), requeue"
                     + " (nack back to the queue at once) or none (dead-letter at once)")
             .add("max-attempts", "MAX_ATTEMPTS", "3", "attempts per message before it goes to <queue>.dlq")
@@ -70,6 +73,7 @@ public final class RabbitMqConsumerApp {
                 v.optional("routing-key").filter(k -> !k.isEmpty()).orElse(null),
                 manualAck,
                 v.integer("prefetch", 1, 65535),
+                v.integer("ack-every", 1, 65535),
                 SimulatedWork.from(v),
                 retry,
                 v.integer("max-attempts", 1, 1_000_000),
