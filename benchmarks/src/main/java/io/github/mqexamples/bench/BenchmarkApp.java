@@ -35,6 +35,7 @@ public final class BenchmarkApp {
             .add("size", "BENCH_SIZE", "1000", "message size in bytes")
             .add("window", "BENCH_WINDOW", "500", "unconfirmed messages in flight (RabbitMQ producers)")
             .add("prefetch", "BENCH_PREFETCH", "200", "consumer prefetch (RabbitMQ)")
+            .add("ack-every", "BENCH_ACK_EVERY", "25", "messages per consumer ack, multiple=true (RabbitMQ; our default)")
             .add("rate", "BENCH_RATE", "1000", "msg/s of the fixed-rate latency runs")
             .add("latency-messages", "BENCH_LATENCY_MESSAGES", "20000", "messages per latency run")
             .add("output", "BENCH_OUTPUT", "target/benchmarks.md", "where the Markdown table goes");
@@ -143,6 +144,9 @@ public final class BenchmarkApp {
         String sizeArg = String.valueOf(size);
         // PerfTest reads the trailing "/" the Java client's way (vhost ""), so it gets the vhost spelled out.
         String perfTestUrl = amqpUrl + "%2F";
+        // Consumers ack in batches (one ack with multiple=true): ours with --ack-every, PerfTest with
+        // --multi-ack-every, the same number.
+        String ackEvery = String.valueOf(v.integer("ack-every", 1, 65_535));
         Duration timeout = Duration.ofMinutes(10);
 
         compare("RabbitMQ producer alone: " + messages + " x " + size + " B persistent, quorum queue, confirms,"
@@ -161,19 +165,19 @@ public final class BenchmarkApp {
                             "--queue-args", "x-queue-type=quorum"), timeout), "sending", size);
                 });
 
-        compare("RabbitMQ consumer alone: draining " + messages + " x " + size + " B, manual ack, prefetch "
-                        + prefetch,
+        compare("RabbitMQ consumer alone: draining " + messages + " x " + size + " B, manual ack every " + ackEvery
+                        + " messages, prefetch " + prefetch,
                 () -> {
                     String queue = prefilled(amqpUrl, messages, timeout);
                     return Measure.ours(Child.run("rabbitmq-consumer", ours("rabbitmq-consumer", "--url", amqpUrl,
                             "--queue", queue, "--max-messages", String.valueOf(messages), "--prefetch", prefetch,
-                            "--log-messages", "false"), timeout));
+                            "--ack-every", ackEvery, "--log-messages", "false"), timeout));
                 },
                 () -> {
                     String queue = prefilled(amqpUrl, messages, timeout);
                     return Measure.perfTest(Child.run("PerfTest", reference("com.rabbitmq.perf.PerfTest",
-                            "-h", perfTestUrl, "-x", "0", "-y", "1", "-q", prefetch, "-u", queue, "-p",
-                            "-D", String.valueOf(messages)), timeout), "receiving", size);
+                            "-h", perfTestUrl, "-x", "0", "-y", "1", "-q", prefetch, "--multi-ack-every", ackEvery,
+                            "-u", queue, "-p", "-D", String.valueOf(messages)), timeout), "receiving", size);
                 });
 
         int rate = v.integer("rate", 1, Integer.MAX_VALUE);
@@ -183,7 +187,7 @@ public final class BenchmarkApp {
                     String queue = fresh(amqpUrl);
                     Child consumer = Child.start("rabbitmq-consumer", ours("rabbitmq-consumer", "--url", amqpUrl,
                             "--queue", queue, "--max-messages", String.valueOf(latencyMessages), "--prefetch", prefetch,
-                            "--log-messages", "false"));
+                            "--ack-every", ackEvery, "--log-messages", "false"));
                     consumer.awaitOutput("waiting for messages", timeout);
                     Child.run("rabbitmq-producer", ours("rabbitmq-producer", "--url", amqpUrl, "--queue", queue,
                             "--count", String.valueOf(latencyMessages), "--size", sizeArg, "--rate", String.valueOf(rate),
@@ -194,7 +198,8 @@ public final class BenchmarkApp {
                     String queue = fresh(amqpUrl);
                     return Measure.perfTest(Child.run("PerfTest", reference("com.rabbitmq.perf.PerfTest",
                             "-h", perfTestUrl, "-x", "1", "-y", "1", "-r", String.valueOf(rate), "-s", sizeArg,
-                            "-f", "persistent", "-c", window, "-q", prefetch, "-C", String.valueOf(latencyMessages),
+                            "-f", "persistent", "-c", window, "-q", prefetch, "--multi-ack-every", ackEvery,
+                            "-C", String.valueOf(latencyMessages),
                             "-D", String.valueOf(latencyMessages), "-u", queue, "-ad", "false",
                             "--queue-args", "x-queue-type=quorum"), timeout), "receiving", size);
                 });
