@@ -56,7 +56,7 @@ fi
 
 step "RabbitMQ: the producer sends 3 messages to queue '$queue'"
 java -jar rabbitmq-producer/target/rabbitmq-producer.jar --queue "$queue" --count 3
-step "RabbitMQ: the consumer receives them, acknowledging each after processing"
+step "RabbitMQ: the consumer receives them, acknowledging them after processing"
 java -jar rabbitmq-consumer/target/rabbitmq-consumer.jar --queue "$queue" --max-messages 3
 
 step "Kafka: the producer sends 3 records to topic '$topic'"
