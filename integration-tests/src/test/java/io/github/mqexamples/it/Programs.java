@@ -56,10 +56,23 @@ public final class Programs {
             }
         });
         try {
-            return new Running(module, builder.start(), output);
+            Process process = builder.start();
+            STARTED.add(process);
+            return new Running(module, process, output);
         } catch (IOException e) {
             throw new IllegalStateException(e);
         }
+    }
+
+    /**
+     * Every program a test started. A test that fails before it stops its program (an assertion on the way)
+     * would otherwise leave it running after the test JVM is gone; on exit, what is still alive is killed.
+     */
+    private static final List<Process> STARTED = new java.util.concurrent.CopyOnWriteArrayList<>();
+
+    static {
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> STARTED.stream().filter(Process::isAlive)
+                .forEach(Process::destroyForcibly), "kill-leftover-programs"));
     }
 
     /** Runs a program to its end (at most {@code timeout}). */
