@@ -61,7 +61,7 @@ public final class RetryHeaders {
     /** The last value of header {@code name} as text, or null. */
     public static String text(Headers headers, String name) {
         Header h = headers.lastHeader(name);
-        return h == null || h.value() == null ? null : new String(h.value(), StandardCharsets.UTF_8);
+        return h == null ? null : text(h);
     }
 
     public static long number(Headers headers, String name, long absent) {

@@ -128,11 +128,12 @@ public final class RabbitMqConsumer {
             // Without it, a manual-ack consumer would be flooded with the whole queue, all held in memory and
             // all redelivered if it crashes. (An auto-ack consumer has nothing to count, so prefetch is moot.)
             channel.basicQos(config.prefetch());
-            acks = new BatchedAcks(channel, config.manualAck() ? ackEvery(config) : 0);
+            int ackEvery = config.manualAck() ? ackEvery(config) : 0;
+            acks = new BatchedAcks(channel, ackEvery);
 
             log.info("waiting for messages on queue '{}' at {} ({}, prefetch {}, retry {}). Press Ctrl-C to stop.",
-                    queue.name(), config.url().address(), !config.manualAck() ? "auto ack"
-                            : ackEvery(config) == 1 ? "manual ack" : "manual ack every " + ackEvery(config) + " messages",
+                    queue.name(), config.url().address(), ackEvery == 0 ? "auto ack"
+                            : ackEvery == 1 ? "manual ack" : "manual ack every " + ackEvery + " messages",
                     config.prefetch(),
                     config.retry().equals("none") ? "none" : config.retry() + " up to " + config.maxAttempts() + " attempts");
             DeliverCallback onDelivery = (consumerTag, delivery) -> handle(channel, delivery);
@@ -157,7 +158,6 @@ public final class RabbitMqConsumer {
                 acks.flush(); // the batch in progress: every processed message is acked before we close
             } finally {
                 inHand.unlock();
-                acks.close();
             }
             log.info("stopped after {} message(s)", processed.get());
             if (throughput.worthASummary()) {

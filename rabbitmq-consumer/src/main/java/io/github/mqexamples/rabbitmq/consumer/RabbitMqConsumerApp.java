@@ -29,7 +29,8 @@ public final class RabbitMqConsumerApp {
             .add("prefetch", "RABBITMQ_PREFETCH", "100", "most unacknowledged messages the broker sends ahead")
             .add("ack-every", "RABBITMQ_ACK_EVERY", String.valueOf(RabbitMqConsumer.DEFAULT_ACK_EVERY),
                     "with --ack manual: one ack (multiple=true) settles this many processed messages; at most half"
-                            + " the prefetch, and never held longer than 100 ms; 1 = an ack per message")
+                            + " the prefetch, and never held longer than " + RabbitMqConsumer.ACK_DELAY.toMillis() + " ms; 1 = an ack per"
+                            + " message")
             .add("retry", "RABBITMQ_RETRY", "delayed", "after a failure: delayed (wait in <queue>.retry), requeue"
                     + " (nack back to the queue at once) or none (dead-letter at once)")
             .add("max-attempts", "MAX_ATTEMPTS", "3", "attempts per message before it goes to <queue>.dlq")
