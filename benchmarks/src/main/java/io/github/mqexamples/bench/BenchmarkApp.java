@@ -166,18 +166,20 @@ public final class BenchmarkApp {
                 });
 
         compare("RabbitMQ consumer alone: draining " + messages + " x " + size + " B, manual ack every " + ackEvery
-                        + " messages, prefetch " + prefetch,
+                        + " messages, prefetch " + prefetch + "; rate: the queue's drain, polled on the broker",
                 () -> {
                     String queue = prefilled(amqpUrl, messages, timeout);
-                    return Measure.ours(Child.run("rabbitmq-consumer", ours("rabbitmq-consumer", "--url", amqpUrl,
-                            "--queue", queue, "--max-messages", String.valueOf(messages), "--prefetch", prefetch,
-                            "--ack-every", ackEvery, "--log-messages", "false"), timeout));
+                    return drained(amqpUrl, queue, messages, () -> Measure.ours(Child.run("rabbitmq-consumer",
+                            ours("rabbitmq-consumer", "--url", amqpUrl, "--queue", queue, "--max-messages",
+                                    String.valueOf(messages), "--prefetch", prefetch, "--ack-every", ackEvery,
+                                    "--log-messages", "false"), timeout)));
                 },
                 () -> {
                     String queue = prefilled(amqpUrl, messages, timeout);
-                    return Measure.perfTest(Child.run("PerfTest", reference("com.rabbitmq.perf.PerfTest",
-                            "-h", perfTestUrl, "-x", "0", "-y", "1", "-q", prefetch, "--multi-ack-every", ackEvery,
-                            "-u", queue, "-p", "-D", String.valueOf(messages)), timeout), "receiving", size);
+                    return drained(amqpUrl, queue, messages, () -> Measure.perfTest(Child.run("PerfTest",
+                            reference("com.rabbitmq.perf.PerfTest", "-h", perfTestUrl, "-x", "0", "-y", "1", "-q",
+                                    prefetch, "--multi-ack-every", ackEvery, "-u", queue, "-p", "-D",
+                                    String.valueOf(messages)), timeout), "receiving", size));
                 });
 
         int rate = v.integer("rate", 1, Integer.MAX_VALUE);
@@ -217,6 +219,20 @@ public final class BenchmarkApp {
         }
     }
 
+    /**
+     * Runs a consumer on a pre-filled queue; its rate is how fast the broker saw the queue drain
+     * ({@link QueueDrainClock}), the same clock for ours and PerfTest. The consumer's own figure is logged.
+     */
+    private Measure drained(String amqpUrl, String queue, int messages, Run consumer) throws Exception {
+        try (QueueDrainClock clock = new QueueDrainClock(amqpUrl, queue, messages)) {
+            Measure own = consumer.measure();
+            double rate = clock.messagesPerSecond();
+            log.info("the consumer's own figure: {} msg/s; the queue drained at {} msg/s",
+                    String.format(Locale.ROOT, "%.0f", own.msgPerSec()), String.format(Locale.ROOT, "%.0f", rate));
+            return new Measure(rate, rate * size / 1e6, own.p50Ms(), own.p99Ms());
+        }
+    }
+
     /** A new queue name; the previous run's queues are deleted so every run starts from an empty broker. */
     private String fresh(String amqpUrl) throws Exception {
         deleteBenchmarkQueues(amqpUrl);
@@ -230,8 +246,14 @@ public final class BenchmarkApp {
         Child.run("prefill", ours("rabbitmq-producer", "--url", amqpUrl, "--queue", queue, "--count",
                 String.valueOf(messages), "--size", String.valueOf(size), "--confirm-window", "500",
                 "--log-messages", "false"), timeout);
+        // A quorum queue goes on moving what was just confirmed from its write-ahead log into segment files for
+        // a few seconds. A consumer started at once competes with that: the broker's CPU time during a drain went
+        // from 2.2-3.1 s to 5-7 s in some runs, and with it the rate. Both consumers start after the same pause.
+        Thread.sleep(PREFILL_SETTLE.toMillis());
         return queue;
     }
+
+    static final Duration PREFILL_SETTLE = Duration.ofSeconds(4);
 
     private final List<String> created = new ArrayList<>();
 
