@@ -26,9 +26,10 @@ class RabbitMqRecoveryIT {
         List<String> effects = Collections.synchronizedList(new ArrayList<>());
         RabbitMqConsumer consumer = new RabbitMqConsumer(new RabbitMqConsumer.Config(Rabbit.url(), queue, true, 10, 0),
                 (delivery, body) -> effects.add(delivery.getProperties().getMessageId()));
+        // 300 messages at 60 msg/s: about 5 s of sending, and the restart comes after the first 40.
         int count = 300;
         RabbitMqProducer producer = new RabbitMqProducer(new RabbitMqProducer.Config(Rabbit.url(), queue, "", null,
-                true, count, "Hello World!", null, 0, 30, true, "async", 100, 256, Duration.ofSeconds(90), 5));
+                true, count, "Hello World!", null, 0, 60, true, "async", 100, 256, Duration.ofSeconds(90), 5));
         try (Rabbit.Background running = new Rabbit.Background(consumer)) {
             CompletableFuture<RabbitMqProducer.Result> sending = CompletableFuture.supplyAsync(() -> {
                 try {
