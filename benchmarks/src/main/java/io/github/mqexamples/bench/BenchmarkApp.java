@@ -28,7 +28,7 @@ public final class BenchmarkApp {
 
     static final Settings SETTINGS = new Settings("benchmarks",
             "Benchmarks the programs against PerfTest (RabbitMQ) and ProducerPerformance/ConsumerPerformance (Kafka).")
-            .add("rounds", "BENCH_ROUNDS", "3", "rounds of each comparison (ours, then the reference, alternately)")
+            .add("rounds", "BENCH_ROUNDS", "3", "rounds of each comparison (ours and the reference alternately; who goes first alternates too)")
             .add("only", "BENCH_ONLY", "all", "all, rabbitmq or kafka")
             .add("messages", "BENCH_MESSAGES", "100000", "messages per RabbitMQ throughput run")
             .add("records", "BENCH_RECORDS", "1000000", "records per Kafka run")
