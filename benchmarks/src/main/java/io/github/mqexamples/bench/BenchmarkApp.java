@@ -274,6 +274,7 @@ public final class BenchmarkApp {
             for (String q : created) {
                 ch.queueDelete(q);
                 ch.queueDelete(q + ".dlq");
+                ch.queueDelete(q + ".retry"); // declared by our consumer (its delayed retries)
             }
         }
         created.clear();
