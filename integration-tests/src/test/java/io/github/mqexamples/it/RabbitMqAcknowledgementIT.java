@@ -27,18 +27,18 @@ class RabbitMqAcknowledgementIT {
     @Test
     void manualAckKeepsHeldMessagesUnacknowledgedAndPrefetchBoundsThem() throws Exception {
         QueueSpec queue = new QueueSpec(Await.unique("ack"), true, "quorum");
-        int published = 40;
+        int published = 80;
         Rabbit.publish(queue, true, published);
 
         long maxUnacked = 0;
         int processed;
-        // A slow consumer (0.5 s per message) with prefetch 3 and no message limit: more work than the test waits
-        // for. It is stopped as soon as the broker's statistics (every 1 s here, 5 s on a default broker) have
-        // shown what it holds.
+        // A slow consumer (0.5 s per message, 40 s for all) with prefetch 3 and no message limit: more work than
+        // the test waits for. It is stopped as soon as the broker's statistics (every 1 s here, 5 s on a default
+        // broker, several seconds late for a new queue) have shown what it holds.
         try (Rabbit.Background consumer = new Rabbit.Background(new RabbitMqConsumer(slowConsumer(queue, 3, 500, 0)))) {
             // While the slow consumer works, the broker shows the messages it holds as unacknowledged:
             // never more than the prefetch of 3.
-            long deadline = System.nanoTime() + Duration.ofSeconds(15).toNanos();
+            long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
             boolean sawThree = false;
             while (!sawThree && System.nanoTime() < deadline) {
                 long unacked = Rabbit.stat(queue.name(), "messages_unacknowledged");
