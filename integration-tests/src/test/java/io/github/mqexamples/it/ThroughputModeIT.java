@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.time.Duration;
 import java.util.Map;
+import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
 
@@ -46,5 +47,41 @@ class ThroughputModeIT {
                 "--max-poll-records", "500", "--log-messages", "false");
         assertEquals(0, consumer.exitCode(), consumer.output());
         assertTrue(consumer.lines().stream().anyMatch(CONSUMER_SUMMARY.asPredicate()), consumer.output());
+    }
+
+    /**
+     * At --rate 10 a producer waits 100 ms between sends. The send time it puts in the header is taken after that
+     * wait, so the consumer's latency is the trip through the broker (milliseconds), not the wait.
+     */
+    @Test
+    void atAFixedRateTheLatencyLeavesOutTheWaitBetweenSends() {
+        Map<String, String> rabbit = Rabbit.env(Await.unique("paced"));
+        Programs.Running rabbitConsumer = Programs.start("rabbitmq-consumer", rabbit, "--max-messages", "20",
+                "--log-messages", "false");
+        rabbitConsumer.awaitLine(l -> l.contains("waiting for messages"), RUN);
+        assertEquals(0, Programs.run(RUN, "rabbitmq-producer", rabbit, "--count", "20", "--rate", "10",
+                "--log-messages", "false").exitCode());
+        assertEquals(0, rabbitConsumer.awaitExit(RUN), rabbitConsumer.output());
+        assertLatencyP50Below(50, rabbitConsumer);
+
+        String topic = Await.unique("paced");
+        Map<String, String> kafka = Map.of("KAFKA_BOOTSTRAP_SERVERS", TestBrokers.kafka().bootstrapServers(),
+                "KAFKA_TOPIC", topic, "KAFKA_GROUP_ID", topic);
+        // The topic exists (one record) before the consumer joins, so its partitions are assigned at once.
+        assertEquals(0, Programs.run(RUN, "kafka-producer", kafka, "--count", "1").exitCode());
+        Programs.Running kafkaConsumer = Programs.start("kafka-consumer", kafka, "--max-messages", "21",
+                "--log-messages", "false");
+        kafkaConsumer.awaitLine(l -> l.contains("assigned partitions") && l.contains(topic + "-0"), RUN);
+        assertEquals(0, Programs.run(RUN, "kafka-producer", kafka, "--count", "20", "--rate", "10",
+                "--log-messages", "false").exitCode());
+        assertEquals(0, kafkaConsumer.awaitExit(RUN), kafkaConsumer.output());
+        assertLatencyP50Below(50, kafkaConsumer);
+    }
+
+    private static void assertLatencyP50Below(double ms, Programs.Running consumer) {
+        Matcher m = Pattern.compile("latency p50 ([\\d.]+) ms").matcher(consumer.output());
+        assertTrue(m.find(), consumer.output());
+        assertTrue(Double.parseDouble(m.group(1)) < ms, "p50 " + m.group(1) + " ms, not below " + ms + " ms: "
+                + consumer.output());
     }
 }
