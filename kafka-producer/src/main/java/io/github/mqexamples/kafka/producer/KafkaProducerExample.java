@@ -168,10 +168,10 @@ public final class KafkaProducerExample {
                 // duplicates the producer's own retries would write; this id covers the consumer side.
                 String id = MessageIds.next();
                 record.headers().add(MESSAGE_ID_HEADER, id.getBytes(StandardCharsets.UTF_8));
-                // For end-to-end latency: the consumer subtracts this from the time it reads the record.
                 // --rate: wait for this record's turn before the send time is taken, or the wait would count
                 // as latency.
                 pacer.await();
+                // For end-to-end latency: the consumer subtracts this from the time it reads the record.
                 record.headers().add(Throughput.SENT_AT_HEADER,
                         Long.toString(Throughput.nowMicros()).getBytes(StandardCharsets.UTF_8));
                 producer.send(record, (metadata, exception) -> {
