@@ -31,6 +31,8 @@ public final class BenchmarkApp {
             .add("rounds", "BENCH_ROUNDS", "3", "rounds of each comparison (ours and the reference alternately; who goes first alternates too)")
             .add("only", "BENCH_ONLY", "all", "all, rabbitmq or kafka")
             .add("messages", "BENCH_MESSAGES", "100000", "messages per RabbitMQ throughput run")
+            .add("drain-messages", "BENCH_DRAIN_MESSAGES", "1000000",
+                    "messages of the long RabbitMQ consumer run (steady state); 0 = skip it")
             .add("records", "BENCH_RECORDS", "1000000", "records per Kafka run")
             .add("size", "BENCH_SIZE", "1000", "message size in bytes")
             .add("window", "BENCH_WINDOW", "500", "unconfirmed messages in flight (RabbitMQ producers)")
@@ -176,22 +178,13 @@ public final class BenchmarkApp {
                             "--queue-args", "x-queue-type=quorum"), timeout), "sending", size);
                 });
 
-        compare("RabbitMQ consumer alone: draining " + messages + " x " + size + " B, manual ack every " + ackEvery
-                        + " messages, prefetch " + prefetch + "; rate: the queue's drain, polled on the broker",
-                () -> {
-                    String queue = prefilled(amqpUrl, messages, timeout);
-                    return drained(amqpUrl, queue, messages, () -> Measure.ours(Child.run("rabbitmq-consumer",
-                            ours("rabbitmq-consumer", "--url", amqpUrl, "--queue", queue, "--max-messages",
-                                    String.valueOf(messages), "--prefetch", prefetch, "--ack-every", ackEvery,
-                                    "--log-messages", "false"), timeout)));
-                },
-                () -> {
-                    String queue = prefilled(amqpUrl, messages, timeout);
-                    return drained(amqpUrl, queue, messages, () -> Measure.perfTest(Child.run("PerfTest",
-                            reference("com.rabbitmq.perf.PerfTest", "-h", perfTestUrl, "-x", "0", "-y", "1", "-q",
-                                    prefetch, "--multi-ack-every", ackEvery, "-u", queue, "-p", "-D",
-                                    String.valueOf(messages)), timeout), "receiving", size));
-                });
+        // Twice: a short drain, about 2 s here, while the consumer's JVM is still compiling its hot code (on 2 cores
+        // the compiler's CPU is time the broker does not get), and a long one for the steady state.
+        drainComparison(amqpUrl, messages, ", short (JVM warm-up included)", prefetch, ackEvery, perfTestUrl, timeout);
+        int drainMessages = v.integer("drain-messages", 0, Integer.MAX_VALUE);
+        if (drainMessages > 0) {
+            drainComparison(amqpUrl, drainMessages, ", steady state", prefetch, ackEvery, perfTestUrl, timeout);
+        }
 
         int rate = v.integer("rate", 1, Integer.MAX_VALUE);
         int latencyMessages = v.integer("latency-messages", 1, Integer.MAX_VALUE);
@@ -228,6 +221,27 @@ public final class BenchmarkApp {
                         "--batch-size", "100", "--confirm-window", window, "--log-messages", "false"), timeout));
             }, null);
         }
+    }
+
+    /** Our consumer and PerfTest, alternately, each draining a queue pre-filled with {@code messages}. */
+    private void drainComparison(String amqpUrl, int messages, String label, String prefetch, String ackEvery,
+                                 String perfTestUrl, Duration timeout) throws Exception {
+        compare("RabbitMQ consumer alone" + label + ": draining " + messages + " x " + size + " B, manual ack every "
+                        + ackEvery + " messages, prefetch " + prefetch + "; rate: the queue's drain, polled on the broker",
+                () -> {
+                    String queue = prefilled(amqpUrl, messages, timeout);
+                    return drained(amqpUrl, queue, messages, () -> Measure.ours(Child.run("rabbitmq-consumer",
+                            ours("rabbitmq-consumer", "--url", amqpUrl, "--queue", queue, "--max-messages",
+                                    String.valueOf(messages), "--prefetch", prefetch, "--ack-every", ackEvery,
+                                    "--log-messages", "false"), timeout)));
+                },
+                () -> {
+                    String queue = prefilled(amqpUrl, messages, timeout);
+                    return drained(amqpUrl, queue, messages, () -> Measure.perfTest(Child.run("PerfTest",
+                            reference("com.rabbitmq.perf.PerfTest", "-h", perfTestUrl, "-x", "0", "-y", "1", "-q",
+                                    prefetch, "--multi-ack-every", ackEvery, "-u", queue, "-p", "-D",
+                                    String.valueOf(messages)), timeout), "receiving", size));
+                });
     }
 
     /**
