@@ -18,18 +18,13 @@ class ProgramsIT {
 
     static final Duration RUN = Duration.ofSeconds(60);
 
-    static Map<String, String> rabbitEnv(String queue) {
-        return Map.of("RABBITMQ_URL", TestBrokers.rabbitMq().amqpUrl(), "RABBITMQ_QUEUE", queue);
-    }
-
     static Map<String, String> kafkaEnv(String topic) {
-        return Map.of("KAFKA_BOOTSTRAP_SERVERS", TestBrokers.kafka().bootstrapServers(), "KAFKA_TOPIC", topic,
-                "KAFKA_GROUP_ID", topic + "-group");
+        return KafkaTests.env(TestBrokers.kafka().bootstrapServers(), topic, topic + "-group");
     }
 
     @Test
     void rabbitMqProducerThenConsumer() {
-        Map<String, String> env = rabbitEnv(Await.unique("jar"));
+        Map<String, String> env = Rabbit.env(Await.unique("jar"));
         Programs.Running producer = Programs.run(RUN, "rabbitmq-producer", env, "--count", "3");
         assertEquals(0, producer.exitCode(), producer.output());
         assertContains(producer.output(), "sent 'Hello World! #3' (message id ");
@@ -87,7 +82,7 @@ class ProgramsIT {
 
     @Test
     void aFlagWinsOverTheEnvironment() {
-        Map<String, String> env = new java.util.HashMap<>(rabbitEnv(Await.unique("precedence")));
+        Map<String, String> env = new java.util.HashMap<>(Rabbit.env(Await.unique("precedence")));
         env.put("MESSAGE_COUNT", "5");
         Programs.Running run = Programs.run(RUN, "rabbitmq-producer", env, "--count", "2");
         assertEquals(0, run.exitCode(), run.output());
@@ -141,7 +136,7 @@ class ProgramsIT {
 
     @Test
     void rabbitMqConsumerStopsCleanlyOnSigterm() {
-        Programs.Running consumer = Programs.start("rabbitmq-consumer", rabbitEnv(Await.unique("sigterm")));
+        Programs.Running consumer = Programs.start("rabbitmq-consumer", Rabbit.env(Await.unique("sigterm")));
         consumer.awaitLine(l -> l.contains("waiting for messages"), RUN);
         consumer.terminate();
         assertEquals(0, consumer.awaitExit(Duration.ofSeconds(10)), consumer.output());

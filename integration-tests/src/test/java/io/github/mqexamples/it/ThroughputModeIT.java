@@ -36,8 +36,7 @@ class ThroughputModeIT {
     @Test
     void kafkaProducerAndConsumerReportThroughputAndLatency() {
         String topic = Await.unique("throughput");
-        Map<String, String> env = Map.of("KAFKA_BOOTSTRAP_SERVERS", TestBrokers.kafka().bootstrapServers(),
-                "KAFKA_TOPIC", topic, "KAFKA_GROUP_ID", topic);
+        Map<String, String> env = KafkaTests.env(TestBrokers.kafka().bootstrapServers(), topic, topic);
         Programs.Running producer = Programs.run(RUN, "kafka-producer", env, "--count", "2000", "--size", "100",
                 "--log-messages", "false");
         assertEquals(0, producer.exitCode(), producer.output());
@@ -65,8 +64,7 @@ class ThroughputModeIT {
         assertLatencyP50Below(50, rabbitConsumer);
 
         String topic = Await.unique("paced");
-        Map<String, String> kafka = Map.of("KAFKA_BOOTSTRAP_SERVERS", TestBrokers.kafka().bootstrapServers(),
-                "KAFKA_TOPIC", topic, "KAFKA_GROUP_ID", topic);
+        Map<String, String> kafka = KafkaTests.env(TestBrokers.kafka().bootstrapServers(), topic, topic);
         // The topic exists (one record) before the consumer joins, so its partitions are assigned at once.
         assertEquals(0, Programs.run(RUN, "kafka-producer", kafka, "--count", "1").exitCode());
         Programs.Running kafkaConsumer = Programs.start("kafka-consumer", kafka, "--max-messages", "21",
