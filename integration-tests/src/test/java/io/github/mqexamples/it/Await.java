@@ -51,6 +51,18 @@ public final class Await {
         }
     }
 
+    /**
+     * The value, or {@code fallback} while it cannot be had (a broker restarting, statistics not reported yet):
+     * for the conditions of {@link #until}, which try again.
+     */
+    public static <T> T orElse(T fallback, Callable<T> value) {
+        try {
+            return value.call();
+        } catch (Exception | AssertionError e) {
+            return fallback;
+        }
+    }
+
     /** A queue, topic or group name no other test uses. */
     public static String unique(String prefix) {
         return prefix + "-" + UUID.randomUUID().toString().substring(0, 8);

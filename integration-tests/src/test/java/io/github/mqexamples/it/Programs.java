@@ -171,19 +171,30 @@ public final class Programs {
             }
         }
 
-        /** Waits for the exit (killing the program if it takes longer than {@code timeout}); returns the code. */
+        /**
+         * Waits for the exit (killing the program if it takes longer than {@code timeout}) and for every line of
+         * its output to be read; returns the code. After it, {@link #lines()} is the whole output, so a check that
+         * a line is absent cannot pass on half of it.
+         */
         public int awaitExit(Duration timeout) {
             try {
                 if (!process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
                     process.destroyForcibly().waitFor();
-                    reader.join(5_000);
+                    awaitWholeOutput();
                     fail(module + " did not exit within " + timeout + "; output:\n" + output());
                 }
-                reader.join(5_000);
+                awaitWholeOutput();
                 return process.exitValue();
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
                 throw new IllegalStateException(e);
+            }
+        }
+
+        private void awaitWholeOutput() throws InterruptedException {
+            reader.join(30_000);
+            if (reader.isAlive()) {
+                fail(module + ": its output was still not read 30 s after it exited; so far:\n" + output());
             }
         }
 

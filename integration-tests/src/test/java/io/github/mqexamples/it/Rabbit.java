@@ -6,6 +6,7 @@ import com.rabbitmq.client.AMQP;
 import com.rabbitmq.client.Channel;
 import com.rabbitmq.client.Connection;
 import com.rabbitmq.client.GetResponse;
+import com.rabbitmq.client.ShutdownSignalException;
 import io.github.mqexamples.common.rabbitmq.AmqpUrl;
 import io.github.mqexamples.common.rabbitmq.QueueSpec;
 import io.github.mqexamples.common.rabbitmq.RabbitMqConnections;
@@ -77,13 +78,42 @@ final class Rabbit {
         }
     }
 
-    /** Messages ready in the queue (exact, from the broker over AMQP); empty if the queue does not exist. */
+    /**
+     * Messages ready in the queue (exact, from the broker over AMQP); empty if the queue does not exist. Only the
+     * broker's 404 NOT_FOUND reply means "no such queue": any other failure (a broker still starting, a quorum
+     * queue without a leader yet) is thrown, so that it cannot pass for a queue that is gone.
+     */
     static OptionalLong ready(String queue) throws Exception {
         try (Connection c = RabbitMqConnections.connect(url(), "test-inspect"); Channel ch = c.createChannel()) {
             return OptionalLong.of(ch.queueDeclarePassive(queue).getMessageCount());
         } catch (IOException e) {
-            return OptionalLong.empty(); // 404 NOT_FOUND: no such queue
+            if (replyCode(e) == AMQP.NOT_FOUND) {
+                return OptionalLong.empty();
+            }
+            throw e;
         }
+    }
+
+    /** The reply code of the channel close behind {@code e}, or -1 if it was not a channel close. */
+    static int replyCode(IOException e) {
+        return e.getCause() instanceof ShutdownSignalException s && s.getReason() instanceof AMQP.Channel.Close close
+                ? close.getReplyCode() : -1;
+    }
+
+    /**
+     * Messages ready once the queue has no consumer left. While a consumer that stopped or died is still
+     * registered, the messages it held unacknowledged are not counted as ready: a count taken then would show
+     * 0 even when they are about to come back.
+     */
+    static long readyOnceConsumersLeft(String queue) throws Exception {
+        Await.until("the broker has seen the consumers of " + queue + " go", Duration.ofSeconds(20),
+                () -> Await.orElse(-1L, () -> consumers(queue)) == 0);
+        return ready(queue).orElseThrow();
+    }
+
+    /** As {@link #ready}, but -1 for a queue that is missing or does not answer yet: for conditions to await. */
+    static long readyOrMinusOne(String queue) {
+        return Await.orElse(-1L, () -> ready(queue).orElse(-1));
     }
 
     /** Takes (and acks) every message ready in the queue. */
@@ -111,7 +141,12 @@ final class Rabbit {
 
     /** A whole-number field of the queue's management JSON, e.g. messages_unacknowledged; -1 if not reported yet. */
     static long stat(String queue, String field) throws Exception {
-        Matcher m = Pattern.compile("\"" + field + "\":(\\d+)").matcher(queueJson(queue));
+        return number(queueJson(queue), field);
+    }
+
+    /** The first whole-number field of that name in a management JSON (spaces removed); -1 if there is none. */
+    static long number(String json, String field) {
+        Matcher m = Pattern.compile("\"" + field + "\":(\\d+)").matcher(json);
         return m.find() ? Long.parseLong(m.group(1)) : -1;
     }
 
@@ -131,6 +166,11 @@ final class Rabbit {
             }
         }
         return names;
+    }
+
+    /** As {@link #connections}, but none while the management API does not answer (a broker restarting). */
+    static List<String> connectionsIfListed(String clientName) {
+        return Await.orElse(List.of(), () -> connections(clientName));
     }
 
     /** Closes, from the broker's side, every connection a program named {@code clientName} has open. */

@@ -56,9 +56,9 @@ class RabbitMqAcknowledgementIT {
         // The processed ones were acked; the two or three it held but had not processed went back to the queue
         // when it closed: nothing unacknowledged, and everything not processed is ready again.
         Await.until("statistics show 0 unacknowledged", Duration.ofSeconds(20),
-                () -> quietly(() -> Rabbit.stat(queue.name(), "messages_unacknowledged")) == 0);
+                () -> Await.orElse(-1L, () -> Rabbit.stat(queue.name(), "messages_unacknowledged")) == 0);
         Await.until("the unprocessed messages are ready again", Duration.ofSeconds(10),
-                () -> quietly(() -> Rabbit.ready(queue.name()).getAsLong()) == published - processed);
+                () -> Await.orElse(-1L, () -> Rabbit.ready(queue.name()).getAsLong()) == published - processed);
     }
 
     @Test
@@ -71,7 +71,7 @@ class RabbitMqAcknowledgementIT {
                 "--prefetch", "5");
         crashing.awaitLine(l -> l.contains("received 'Hello World! #1'"), Duration.ofSeconds(60));
         crashing.kill(); // SIGKILL: no shutdown hook, no ack, no clean close
-        crashing.awaitExit(Duration.ofSeconds(10));
+        crashing.awaitExit(Duration.ofSeconds(30));
 
         List<Delivery> received = Collections.synchronizedList(new ArrayList<>());
         RabbitMqConsumer next = new RabbitMqConsumer(new RabbitMqConsumer.Config(Rabbit.url(), queue, true, 10, 5),
@@ -100,15 +100,20 @@ class RabbitMqAcknowledgementIT {
         assertContains(consumer.awaitLine(l -> l.contains("waiting for messages"), Duration.ofSeconds(60)),
                 "manual ack every 20 messages, prefetch 40");
         consumer.awaitLine(l -> l.contains("received 'Hello World! #23'"), Duration.ofSeconds(30));
-        Await.until("statistics show 0 unacknowledged while the consumer runs", Duration.ofSeconds(30),
-                () -> quietly(() -> Rabbit.stat(name, "messages_unacknowledged")) == 0
-                        && quietly(() -> Rabbit.stat(name, "messages_ready")) == 0);
+        // One snapshot of the statistics that has seen all 23 acks (a running total, so an old snapshot shows
+        // fewer, never 23) and nothing unacknowledged: what a snapshot taken before the messages arrived, with
+        // 0 and 0, cannot pass for.
+        Await.until("statistics show 23 acks and 0 unacknowledged while the consumer runs", Duration.ofSeconds(30),
+                () -> {
+                    String json = Await.orElse("", () -> Rabbit.queueJson(name));
+                    return Rabbit.number(json, "ack") == 23 && Rabbit.number(json, "messages_unacknowledged") == 0
+                            && Rabbit.number(json, "messages_ready") == 0;
+                });
+        assertTrue(consumer.process().isAlive(), "the acks came while the consumer ran, not from its exit");
 
         consumer.kill();
-        consumer.awaitExit(Duration.ofSeconds(10));
-        Await.until("the broker has seen the consumer go", Duration.ofSeconds(20),
-                () -> quietly(() -> Rabbit.consumers(name)) == 0);
-        assertEquals(0, Rabbit.ready(name).getAsLong(), "nothing was left unacknowledged to be requeued");
+        consumer.awaitExit(Duration.ofSeconds(30));
+        assertEquals(0, Rabbit.readyOnceConsumersLeft(name), "nothing was left unacknowledged to be requeued");
     }
 
     @Test
@@ -120,26 +125,15 @@ class RabbitMqAcknowledgementIT {
 
         Programs.Running crashing = Programs.start("rabbitmq-consumer", Rabbit.env(name), "--ack", "auto",
                 "--work-ms", "60000");
+        assertContains(crashing.awaitLine(l -> l.contains("waiting for messages"), Duration.ofSeconds(60)), "auto ack");
         crashing.awaitLine(l -> l.contains("received 'Hello World! #1'"), Duration.ofSeconds(60));
         crashing.kill();
-        crashing.awaitExit(Duration.ofSeconds(10));
+        crashing.awaitExit(Duration.ofSeconds(30));
 
         // With auto ack the broker forgot each message as it sent it: one was half processed, four were
-        // waiting in the dead consumer's memory. None comes back.
-        assertEquals(0, Rabbit.ready(name).getAsLong(), "the five messages are gone");
+        // waiting in the dead consumer's memory. None comes back, even once the broker has seen it die.
+        assertEquals(0, Rabbit.readyOnceConsumersLeft(name), "the five messages are gone");
         assertEquals(1, crashing.lines().stream().filter(Pattern.compile("received '")
                 .asPredicate()).count(), "only one was even looked at: " + crashing.output());
-    }
-
-    interface Stat {
-        long get() throws Exception;
-    }
-
-    static long quietly(Stat stat) {
-        try {
-            return stat.get();
-        } catch (Exception e) {
-            return -1;
-        }
     }
 }

@@ -10,6 +10,8 @@ import com.rabbitmq.client.Connection;
 import io.github.mqexamples.common.rabbitmq.QueueSpec;
 import io.github.mqexamples.common.rabbitmq.RabbitMqConnections;
 import io.github.mqexamples.rabbitmq.producer.RabbitMqProducer;
+import java.net.http.HttpClient;
+import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.HashSet;
 import java.util.Map;
@@ -31,6 +33,7 @@ class RabbitMqConfirmsIT {
         RabbitMqProducer.Result result = new RabbitMqProducer(config(queue, "", null, 50, confirm)).publish();
         assertTrue(result.allConfirmed());
         assertEquals(50, result.confirmed());
+        assertEquals(0, result.resent(), "nothing needed sending again");
         assertEquals(50, new HashSet<>(result.messageIds()).size());
         assertEquals(50, Rabbit.ready(queue.name()).getAsLong(), "every confirmed message is in the queue");
     }
@@ -50,15 +53,40 @@ class RabbitMqConfirmsIT {
                 config(new QueueSpec("unused", true, "quorum"), exchange, "k", 5, confirm)).publish();
 
         assertFalse(result.allConfirmed(), "the producer must not report success");
-        assertEquals(3, Rabbit.ready(capped).getAsLong(), "the broker stored 3");
+        // The queue takes 3 and refuses the rest. (Once in about a dozen runs here, on a node just started,
+        // RabbitMQ 3.10 confirmed a fourth. So the counts below follow what the broker stored; a confirm for a
+        // message it did not store would still fail them.)
+        long stored = Rabbit.ready(capped).getAsLong();
+        assertTrue(stored == 3 || stored == 4, "the broker stored " + stored);
         if (confirm.equals("batch")) {
             // One batch of 5: a nack means "at least one of them", so the whole batch is sent again and, when
             // that is nacked too, all 5 are reported failed although 3 are stored. The batch trade-off.
             assertEquals(0, result.confirmed());
             assertEquals(5, result.nacked());
+            assertEquals(5, result.resent(), "the whole batch sent again");
         } else {
-            assertEquals(3, result.confirmed());
-            assertEquals(2, result.nacked(), "nacked, sent again, nacked again: reported as failed");
+            assertEquals(stored, result.confirmed(), "confirmed: exactly what the broker stored");
+            assertEquals(5 - stored, result.nacked(), "nacked, sent again, nacked again: reported as failed");
+            // --publish-retries 1: each message refused at first was sent once more before being reported.
+            assertTrue(result.resent() >= result.nacked() && result.resent() <= 5 - 3,
+                    "sent again: " + result.resent() + ", failed: " + result.nacked());
+        }
+        // The exchange counts every publish it received, first sends and re-sends alike: the re-sends the
+        // producer counted really reached the broker.
+        int published = 5 + result.resent();
+        Await.until("the exchange's statistics show " + published + " publishes", Duration.ofSeconds(30),
+                () -> publishedTo(exchange) == published);
+    }
+
+    /** How many messages the exchange has received (its statistics' publish_in); -1 while not reported. */
+    static long publishedTo(String exchange) {
+        try {
+            HttpResponse<String> response = HttpClient.newHttpClient().send(
+                    Rabbit.broker().management("/api/exchanges/%2F/" + exchange).build(),
+                    HttpResponse.BodyHandlers.ofString());
+            return Rabbit.number(response.body().replace(" ", ""), "publish_in");
+        } catch (Exception e) {
+            return -1;
         }
     }
 }

@@ -2,6 +2,7 @@ package io.github.mqexamples.it;
 
 import static io.github.mqexamples.it.Checks.assertContains;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.rabbitmq.client.GetResponse;
 import io.github.mqexamples.common.SimulatedWork;
@@ -33,6 +34,10 @@ class RabbitMqRetryIT {
         return r.getProps().getHeaders();
     }
 
+    /** One call of the processor: which body, when, and whether it failed. */
+    record Call(String body, long nanos, boolean failed) {
+    }
+
     @Test
     void delayedRetryThenDeadLetterWithTheLastErrorAndTheAttemptCount() throws Exception {
         QueueSpec queue = new QueueSpec(Await.unique("retry-delayed"), true, "quorum");
@@ -42,22 +47,43 @@ class RabbitMqRetryIT {
             Rabbit.publishRaw(queue.name(), "good " + i, null);
         }
 
-        RabbitMqConsumer consumer = consumer(queue, "delayed", 3, Duration.ofSeconds(2), "poison", 0);
+        // Every call of the processor, timed; the poison message fails each time, saying which call it was.
+        List<Call> calls = Collections.synchronizedList(new ArrayList<>());
+        RabbitMqConsumer.Config config = new RabbitMqConsumer.Config(Rabbit.url(), queue, "", null, true, 10,
+                RabbitMqConsumer.DEFAULT_ACK_EVERY, SimulatedWork.none(), "delayed", 3, Duration.ofSeconds(2), 0, true);
+        RabbitMqConsumer consumer = new RabbitMqConsumer(config, (delivery, body) -> {
+            long poisonCalls = calls.stream().filter(c -> c.body().equals("poison")).count();
+            boolean fail = body.equals("poison");
+            calls.add(new Call(body, System.nanoTime(), fail));
+            if (fail) {
+                throw new IllegalStateException("cannot process poison (call " + (poisonCalls + 1) + ")");
+            }
+        });
         try (Rabbit.Background running = new Rabbit.Background(consumer)) {
             Await.until("the poison message reaches the dead-letter queue", Duration.ofSeconds(60),
-                    () -> ready(queue.deadLetterQueue()) == 1);
+                    () -> Rabbit.readyOrMinusOne(queue.deadLetterQueue()) == 1);
         }
-        // Other messages kept flowing while the poison message waited in the retry queue.
-        assertEquals(List.of("good 1", "good 2", "good 3", "good 4", "good 5"), effects);
-        assertEquals(0, ready(queue.name()));
-        assertEquals(0, ready(queue.retryQueue()));
+        List<Call> poison = calls.stream().filter(c -> c.body().equals("poison")).toList();
+        List<Call> good = calls.stream().filter(c -> !c.failed()).toList();
+        assertEquals(List.of("good 1", "good 2", "good 3", "good 4", "good 5"), good.stream().map(Call::body).toList());
+        assertEquals(3, poison.size(), "tried 3 times: " + calls);
+        // Each retry waited for the retry queue's 2 s expiration...
+        for (int i = 1; i < 3; i++) {
+            long waitedMs = (poison.get(i).nanos() - poison.get(i - 1).nanos()) / 1_000_000;
+            assertTrue(waitedMs >= 1_900, "retry " + i + " came after " + waitedMs + " ms, not after the 2 s delay");
+        }
+        // ...and the other messages kept flowing meanwhile: all were done before the poison's second attempt.
+        // Had processing blocked during each retry, they would come after the third.
+        assertTrue(good.get(4).nanos() < poison.get(1).nanos(), "the good messages waited for the retry: " + calls);
+        assertEquals(0, Rabbit.readyOrMinusOne(queue.name()));
+        assertEquals(0, Rabbit.readyOrMinusOne(queue.retryQueue()));
 
         GetResponse dead = Rabbit.drain(queue.deadLetterQueue()).get(0);
         assertEquals("poison", Rabbit.body(dead));
         assertEquals("poison-id", dead.getProps().getMessageId(), "the same message, not a new one");
         assertEquals(3, ((Number) headers(dead).get(RabbitMqConsumer.ATTEMPTS)).intValue());
-        assertContains(String.valueOf(headers(dead).get(RabbitMqConsumer.LAST_ERROR)),
-                "simulated failure: body matches --fail-on 'poison' (attempt 3)");
+        assertEquals("IllegalStateException: cannot process poison (call 3)",
+                String.valueOf(headers(dead).get(RabbitMqConsumer.LAST_ERROR)), "the last error, not the first");
         assertEquals(queue.name(), String.valueOf(headers(dead).get(RabbitMqConsumer.ORIGINAL_QUEUE)));
         // Attempts are counted by the broker: two trips through the retry queue, each one expiring.
         assertContains(String.valueOf(headers(dead).get("x-death")), "reason=expired");
@@ -77,9 +103,9 @@ class RabbitMqRetryIT {
             assertEquals(1, consumer.retried());
         }
         assertEquals(List.of("flaky"), effects, "applied once");
-        assertEquals(0, ready(queue.deadLetterQueue()));
-        assertEquals(0, ready(queue.retryQueue()));
-        assertEquals(0, ready(queue.name()));
+        assertEquals(0, Rabbit.readyOrMinusOne(queue.deadLetterQueue()));
+        assertEquals(0, Rabbit.readyOrMinusOne(queue.retryQueue()));
+        assertEquals(0, Rabbit.readyOrMinusOne(queue.name()));
     }
 
     @Test
@@ -92,7 +118,7 @@ class RabbitMqRetryIT {
         RabbitMqConsumer consumer = consumer(queue, "requeue", 3, Duration.ZERO, "poison", 0);
         try (Rabbit.Background running = new Rabbit.Background(consumer)) {
             Await.until("the poison message reaches the dead-letter queue", Duration.ofSeconds(30),
-                    () -> ready(queue.deadLetterQueue()) == 1);
+                    () -> Rabbit.readyOrMinusOne(queue.deadLetterQueue()) == 1);
             assertEquals(2, consumer.retried(), "nacked with requeue=true twice");
         }
         assertEquals(List.of("good"), effects);
@@ -113,13 +139,13 @@ class RabbitMqRetryIT {
         RabbitMqConsumer consumer = consumer(queue, "requeue", 1_000_000, Duration.ZERO, "poison", 0);
         try (Rabbit.Background running = new Rabbit.Background(consumer)) {
             Await.until("the broker dead-letters the message", Duration.ofSeconds(30),
-                    () -> ready(queue.deadLetterQueue()) == 1);
+                    () -> Rabbit.readyOrMinusOne(queue.deadLetterQueue()) == 1);
         }
         assertEquals(3, consumer.retried(), "delivered 3 times: the first delivery and 2 returns");
         GetResponse dead = Rabbit.drain(queue.deadLetterQueue()).get(0);
         assertEquals("poison", Rabbit.body(dead));
         assertEquals("delivery_limit", String.valueOf(headers(dead).get("x-first-death-reason")));
-        assertEquals(0, ready(queue.name()));
+        assertEquals(0, Rabbit.readyOrMinusOne(queue.name()));
     }
 
     @Test
@@ -129,18 +155,11 @@ class RabbitMqRetryIT {
         Rabbit.publishRaw(queue.name(), "poison", "poison-id");
         RabbitMqConsumer consumer = consumer(queue, "none", 3, Duration.ZERO, "poison", 0);
         try (Rabbit.Background running = new Rabbit.Background(consumer)) {
-            Await.until("dead-lettered", Duration.ofSeconds(30), () -> ready(queue.deadLetterQueue()) == 1);
+            Await.until("dead-lettered", Duration.ofSeconds(30),
+                    () -> Rabbit.readyOrMinusOne(queue.deadLetterQueue()) == 1);
         }
         assertEquals(0, consumer.retried());
         assertEquals(1, ((Number) headers(Rabbit.drain(queue.deadLetterQueue()).get(0))
                 .get(RabbitMqConsumer.ATTEMPTS)).intValue());
-    }
-
-    static long ready(String queue) {
-        try {
-            return Rabbit.ready(queue).orElse(-1);
-        } catch (Exception e) {
-            return -1;
-        }
     }
 }

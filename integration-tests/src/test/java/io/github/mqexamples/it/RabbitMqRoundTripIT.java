@@ -18,8 +18,6 @@ import io.github.mqexamples.common.rabbitmq.QueueSpec;
 import io.github.mqexamples.common.rabbitmq.RabbitMqConnections;
 import io.github.mqexamples.rabbitmq.consumer.RabbitMqConsumer;
 import io.github.mqexamples.rabbitmq.producer.RabbitMqProducer;
-import java.net.http.HttpClient;
-import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -62,20 +60,6 @@ class RabbitMqRoundTripIT {
         return deliveries.stream().map(d -> new String(d.getBody(), StandardCharsets.UTF_8)).toList();
     }
 
-    /** The queue as the management HTTP API describes it, spaces removed. */
-    static String queueJson(String queue) throws Exception {
-        HttpResponse<String> response = HttpClient.newHttpClient().send(
-                rabbit.management("/api/queues/%2F/" + queue).build(), HttpResponse.BodyHandlers.ofString());
-        assertEquals(200, response.statusCode(), "management API for queue " + queue + ": " + response.body());
-        return response.body().replace(" ", "");
-    }
-
-    static long messagesLeft(String queue) throws Exception {
-        try (Connection c = RabbitMqConnections.connect(url(), "test"); Channel ch = c.createChannel()) {
-            return ch.queueDeclarePassive(queue).getMessageCount();
-        }
-    }
-
     @Test
     void everyMessageArrivesOnceInOrderPersistentWithItsMessageId() throws Exception {
         QueueSpec queue = new QueueSpec(Await.unique("roundtrip"), true, "quorum");
@@ -95,8 +79,8 @@ class RabbitMqRoundTripIT {
             assertEquals("text/plain", d.getProperties().getContentType());
             assertFalse(d.getEnvelope().isRedeliver());
         }
-        assertEquals(0, messagesLeft(queue.name()), "all acked, none left");
-        String json = queueJson(queue.name());
+        assertEquals(0, Rabbit.readyOnceConsumersLeft(queue.name()), "all acked, none left");
+        String json = Rabbit.queueJson(queue.name());
         assertContains(json, "\"durable\":true");
         assertContains(json, "\"type\":\"quorum\"");
     }
@@ -118,7 +102,7 @@ class RabbitMqRoundTripIT {
         for (Delivery d : received) {
             assertEquals(1, d.getProperties().getDeliveryMode(), "transient");
         }
-        String json = queueJson(queue.name());
+        String json = Rabbit.queueJson(queue.name());
         assertContains(json, "\"durable\":false");
         assertContains(json, "\"type\":\"classic\"");
     }

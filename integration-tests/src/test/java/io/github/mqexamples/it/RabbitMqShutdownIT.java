@@ -29,6 +29,7 @@ class RabbitMqShutdownIT {
         assertContains(consumer.output(), "stopped after 1 message(s)");
 
         // #1 was finished and acked; the four sent ahead went back to the queue. None lost, none doubled.
+        assertEquals(4, Rabbit.readyOnceConsumersLeft(name));
         List<GetResponse> left = Rabbit.drain(name);
         assertEquals(List.of("Hello World! #2", "Hello World! #3", "Hello World! #4", "Hello World! #5"),
                 left.stream().map(Rabbit::body).toList());

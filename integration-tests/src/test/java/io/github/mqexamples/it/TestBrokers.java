@@ -116,9 +116,15 @@ public final class TestBrokers {
                 @Override public String password() { return container.getAdminPassword(); }
                 @Override public String where() { return "Testcontainers " + RABBITMQ_IMAGE; }
                 @Override public void restart() throws Exception {
-                    container.execInContainer("rabbitmqctl", "stop_app");
-                    container.execInContainer("rabbitmqctl", "start_app");
-                    container.execInContainer("rabbitmqctl", "await_startup");
+                    for (String step : new String[] {"stop_app", "start_app", "await_startup"}) {
+                        // A step that failed would leave the broker running as it was: the restart scenarios
+                        // would pass without any restart.
+                        var result = container.execInContainer("rabbitmqctl", step);
+                        if (result.getExitCode() != 0) {
+                            throw new IllegalStateException("rabbitmqctl " + step + " exited with "
+                                    + result.getExitCode() + ": " + result.getStdout() + result.getStderr());
+                        }
+                    }
                 }
             };
         }

@@ -64,8 +64,12 @@ public final class RabbitMqProducer {
         }
     }
 
-    /** What the broker said about the messages: confirmed (safely stored), nacked, or returned as unroutable. */
-    public record Result(int count, int confirmed, int nacked, int unroutable, List<String> messageIds) {
+    /**
+     * What the broker said about the messages: confirmed (safely stored), nacked, or returned as unroutable;
+     * {@code resent} counts the publishes beyond each message's first (after a nack, a timeout or a lost
+     * connection).
+     */
+    public record Result(int count, int confirmed, int nacked, int unroutable, int resent, List<String> messageIds) {
         public boolean allConfirmed() {
             return confirmed == count;
         }
@@ -106,6 +110,7 @@ public final class RabbitMqProducer {
     private final AtomicInteger confirmed = new AtomicInteger();
     private final AtomicInteger nacked = new AtomicInteger();
     private final AtomicInteger unroutable = new AtomicInteger();
+    private final AtomicInteger resent = new AtomicInteger();
     private final List<String> ids = new ArrayList<>();
     private final Pacer pacer;
     private final Throughput throughput;
@@ -169,7 +174,8 @@ public final class RabbitMqProducer {
         if (throughput.worthASummary()) {
             log.info(throughput.summary());
         }
-        Result result = new Result(config.count(), confirmed.get(), nacked.get(), unroutable.get(), List.copyOf(ids));
+        Result result = new Result(config.count(), confirmed.get(), nacked.get(), unroutable.get(), resent.get(),
+                List.copyOf(ids));
         if (result.allConfirmed()) {
             log.info("{} of {} messages confirmed by the broker ({})", result.confirmed(), result.count(), target());
         } else {
@@ -205,7 +211,9 @@ public final class RabbitMqProducer {
                 // For end-to-end latency: the consumer subtracts this from the time it receives the message.
                 .headers(Map.of(Throughput.SENT_AT_HEADER, Throughput.nowMicros()))
                 .build();
-        m.sends++;
+        if (++m.sends > 1) {
+            resent.incrementAndGet();
+        }
         channel.basicPublish(config.exchange(), config.routingKeyOrQueue(), true, properties, m.body);
     }
 
