@@ -6,6 +6,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
+import org.HdrHistogram.Histogram;
 import org.slf4j.Logger;
 
 /**
@@ -23,14 +24,12 @@ public final class Throughput implements AutoCloseable {
     private final AtomicLong messages = new AtomicLong();
     private final AtomicLong bytes = new AtomicLong();
     /**
-     * End-to-end latencies in microseconds, counted in buckets rather than kept one by one: recording one is an
-     * increment, a run of any length takes the same 29 KB, and nothing is sorted at the end. (Keeping every
-     * sample cost a growing array copied at each doubling and a sort of up to a million values.) Below 128 µs
-     * every value has a bucket of its own; above, each power of two is split into 64 buckets, so a percentile is
-     * reported as the top of its bucket: never below the true value, at most 1/64 (1.6 %) above it.
+     * End-to-end latencies in microseconds, counted in HdrHistogram's buckets rather than kept one by one:
+     * recording one is an increment, a run of any length takes a few tens of KB, and nothing is sorted at the
+     * end. With 2 significant digits a percentile is reported as the top of its bucket: never below the true
+     * value, at most 1 % above it.
      */
-    private final long[] latencyBuckets = new long[bucket(Long.MAX_VALUE) + 1];
-    private long latencyCount;
+    private final Histogram latencies = new Histogram(2);
     private volatile long firstNanos;
     private volatile long lastNanos;
     /** True once {@link #start()} set the clock; otherwise it starts with the first message recorded. */
@@ -88,27 +87,7 @@ public final class Throughput implements AutoCloseable {
     }
 
     synchronized void addLatency(long micros) {
-        latencyBuckets[bucket(micros)]++;
-        latencyCount++;
-    }
-
-    /** The bucket of a latency: itself below 128, else its top 7 bits and how far they were shifted. */
-    static int bucket(long micros) {
-        if (micros < 128) {
-            return (int) micros;
-        }
-        int shift = 57 - Long.numberOfLeadingZeros(micros); // keeps the 7 highest bits: 64..127
-        return shift * 64 + (int) (micros >>> shift);
-    }
-
-    /** The largest latency that falls into {@code bucket}. */
-    static long bucketTop(int bucket) {
-        if (bucket < 128) {
-            return bucket;
-        }
-        int shift = bucket / 64 - 1;
-        long topBits = bucket - shift * 64L;
-        return ((topBits + 1) << shift) - 1;
+        latencies.recordValue(micros);
     }
 
     /** Marks the start of the run, for producers whose clock starts before the first confirm. */
@@ -125,24 +104,16 @@ public final class Throughput implements AutoCloseable {
         StringBuilder s = new StringBuilder(String.format(Locale.ROOT,
                 "summary: %d messages %s in %.2f s: %.0f msg/s, %.2f MB/s", count, what, seconds,
                 seconds == 0 ? 0 : count / seconds, seconds == 0 ? 0 : bytes.get() / seconds / 1e6));
-        if (latencyCount > 0) {
+        if (latencies.getTotalCount() > 0) {
             s.append(String.format(Locale.ROOT, ", latency p50 %.2f ms p95 %.2f ms p99 %.2f ms",
                     latencyPercentile(50) / 1000.0, latencyPercentile(95) / 1000.0, latencyPercentile(99) / 1000.0));
         }
         return s.toString();
     }
 
-    /** The latency (µs, top of its bucket) that {@code p} percent of the recorded ones do not exceed. */
+    /** The latency (µs, top of its bucket) that {@code p} percent of the recorded ones do not exceed; 0 if none. */
     synchronized long latencyPercentile(double p) {
-        long rank = Math.max(1, (long) Math.ceil(p / 100.0 * latencyCount));
-        long seen = 0;
-        for (int b = 0; b < latencyBuckets.length; b++) {
-            seen += latencyBuckets[b];
-            if (seen >= rank) {
-                return bucketTop(b);
-            }
-        }
-        return 0; // nothing recorded
+        return latencies.getTotalCount() == 0 ? 0 : latencies.getValueAtPercentile(p);
     }
 
     @Override
