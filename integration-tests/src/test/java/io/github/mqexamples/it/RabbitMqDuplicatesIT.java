@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.rabbitmq.client.Delivery;
 import io.github.mqexamples.common.rabbitmq.QueueSpec;
+import io.github.mqexamples.rabbitmq.consumer.ConsumerConfig;
 import io.github.mqexamples.rabbitmq.consumer.RabbitMqConsumer;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -27,7 +28,7 @@ class RabbitMqDuplicatesIT {
         Rabbit.publishRaw(queue.name(), "order 42 paid", "order-42");
         Rabbit.publishRaw(queue.name(), "order 43 paid", "order-43");
 
-        RabbitMqConsumer consumer = new RabbitMqConsumer(new RabbitMqConsumer.Config(Rabbit.url(), queue, true, 10, 0),
+        RabbitMqConsumer consumer = new RabbitMqConsumer(ConsumerConfig.builder(Rabbit.url(), queue).prefetch(10).build(),
                 (delivery, body) -> effects.add(body));
         try (Rabbit.Background running = new Rabbit.Background(consumer)) {
             Await.until("three deliveries seen", Duration.ofSeconds(30),
@@ -48,7 +49,7 @@ class RabbitMqDuplicatesIT {
         List<Delivery> deliveries = Collections.synchronizedList(new ArrayList<>());
         AtomicBoolean cut = new AtomicBoolean();
         String client = "rabbitmq-consumer";
-        RabbitMqConsumer consumer = new RabbitMqConsumer(new RabbitMqConsumer.Config(Rabbit.url(), queue, true, 10, 0),
+        RabbitMqConsumer consumer = new RabbitMqConsumer(ConsumerConfig.builder(Rabbit.url(), queue).prefetch(10).build(),
                 (delivery, body) -> {
                     deliveries.add(delivery);
                     effects.add(body);

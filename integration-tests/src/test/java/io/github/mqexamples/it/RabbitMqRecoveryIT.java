@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.rabbitmq.client.GetResponse;
 import io.github.mqexamples.common.rabbitmq.QueueSpec;
+import io.github.mqexamples.rabbitmq.consumer.ConsumerConfig;
 import io.github.mqexamples.rabbitmq.consumer.RabbitMqConsumer;
 import io.github.mqexamples.rabbitmq.producer.RabbitMqProducer;
 import java.time.Duration;
@@ -26,7 +27,7 @@ class RabbitMqRecoveryIT {
         Rabbit.declare(queue);
 
         List<String> effects = Collections.synchronizedList(new ArrayList<>());
-        RabbitMqConsumer consumer = new RabbitMqConsumer(new RabbitMqConsumer.Config(Rabbit.url(), queue, true, 10, 0),
+        RabbitMqConsumer consumer = new RabbitMqConsumer(ConsumerConfig.builder(Rabbit.url(), queue).prefetch(10).build(),
                 (delivery, body) -> effects.add(delivery.getProperties().getMessageId()));
         // 300 messages at 30 msg/s: about 10 s of sending, and the restart comes after the first 40.
         int count = 300;

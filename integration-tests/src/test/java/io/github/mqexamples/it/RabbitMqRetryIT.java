@@ -7,7 +7,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.rabbitmq.client.GetResponse;
 import io.github.mqexamples.common.SimulatedWork;
 import io.github.mqexamples.common.rabbitmq.QueueSpec;
+import io.github.mqexamples.rabbitmq.consumer.ConsumerConfig;
 import io.github.mqexamples.rabbitmq.consumer.RabbitMqConsumer;
+import io.github.mqexamples.rabbitmq.consumer.RetryMode;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -22,11 +24,11 @@ class RabbitMqRetryIT {
     /** Every effect applied (processing succeeded). */
     final List<String> effects = Collections.synchronizedList(new ArrayList<>());
 
-    RabbitMqConsumer consumer(QueueSpec queue, String retry, int maxAttempts, Duration delay, String failOn,
+    RabbitMqConsumer consumer(QueueSpec queue, RetryMode retry, int maxAttempts, Duration delay, String failOn,
                               int failAttempts) {
         SimulatedWork failing = new SimulatedWork(Duration.ZERO, Pattern.compile(failOn), failAttempts);
-        RabbitMqConsumer.Config config = new RabbitMqConsumer.Config(Rabbit.url(), queue, "", null, true, 10,
-                RabbitMqConsumer.DEFAULT_ACK_EVERY, failing, retry, maxAttempts, delay, 0, true);
+        ConsumerConfig config = ConsumerConfig.builder(Rabbit.url(), queue).prefetch(10).work(failing).retry(retry)
+                .maxAttempts(maxAttempts).retryDelay(delay).build();
         return new RabbitMqConsumer(config, (delivery, body) -> effects.add(body));
     }
 
@@ -49,8 +51,8 @@ class RabbitMqRetryIT {
 
         // Every call of the processor, timed; the poison message fails each time, saying which call it was.
         List<Call> calls = Collections.synchronizedList(new ArrayList<>());
-        RabbitMqConsumer.Config config = new RabbitMqConsumer.Config(Rabbit.url(), queue, "", null, true, 10,
-                RabbitMqConsumer.DEFAULT_ACK_EVERY, SimulatedWork.none(), "delayed", 3, Duration.ofSeconds(2), 0, true);
+        ConsumerConfig config = ConsumerConfig.builder(Rabbit.url(), queue).prefetch(10).retry(RetryMode.DELAYED)
+                .maxAttempts(3).retryDelay(Duration.ofSeconds(2)).build();
         RabbitMqConsumer consumer = new RabbitMqConsumer(config, (delivery, body) -> {
             long poisonCalls = calls.stream().filter(c -> c.body().equals("poison")).count();
             boolean fail = body.equals("poison");
@@ -97,7 +99,7 @@ class RabbitMqRetryIT {
         Rabbit.declare(queue);
         Rabbit.publishRaw(queue.name(), "flaky", "flaky-id");
 
-        RabbitMqConsumer consumer = consumer(queue, "delayed", 3, Duration.ofMillis(500), "flaky", 1);
+        RabbitMqConsumer consumer = consumer(queue, RetryMode.DELAYED, 3, Duration.ofMillis(500), "flaky", 1);
         try (Rabbit.Background running = new Rabbit.Background(consumer)) {
             Await.until("the message is processed", Duration.ofSeconds(30), () -> !effects.isEmpty());
             assertEquals(1, consumer.retried());
@@ -115,7 +117,7 @@ class RabbitMqRetryIT {
         Rabbit.publishRaw(queue.name(), "poison", "poison-id");
         Rabbit.publishRaw(queue.name(), "good", null);
 
-        RabbitMqConsumer consumer = consumer(queue, "requeue", 3, Duration.ZERO, "poison", 0);
+        RabbitMqConsumer consumer = consumer(queue, RetryMode.REQUEUE, 3, Duration.ZERO, "poison", 0);
         try (Rabbit.Background running = new Rabbit.Background(consumer)) {
             Await.until("the poison message reaches the dead-letter queue", Duration.ofSeconds(30),
                     () -> Rabbit.readyOrMinusOne(queue.deadLetterQueue()) == 1);
@@ -136,7 +138,7 @@ class RabbitMqRetryIT {
         Rabbit.declare(queue);
         Rabbit.publishRaw(queue.name(), "poison", "poison-id");
 
-        RabbitMqConsumer consumer = consumer(queue, "requeue", 1_000_000, Duration.ZERO, "poison", 0);
+        RabbitMqConsumer consumer = consumer(queue, RetryMode.REQUEUE, 1_000_000, Duration.ZERO, "poison", 0);
         try (Rabbit.Background running = new Rabbit.Background(consumer)) {
             Await.until("the broker dead-letters the message", Duration.ofSeconds(30),
                     () -> Rabbit.readyOrMinusOne(queue.deadLetterQueue()) == 1);
@@ -153,7 +155,7 @@ class RabbitMqRetryIT {
         QueueSpec queue = new QueueSpec(Await.unique("retry-none"), true, "quorum");
         Rabbit.declare(queue);
         Rabbit.publishRaw(queue.name(), "poison", "poison-id");
-        RabbitMqConsumer consumer = consumer(queue, "none", 3, Duration.ZERO, "poison", 0);
+        RabbitMqConsumer consumer = consumer(queue, RetryMode.NONE, 3, Duration.ZERO, "poison", 0);
         try (Rabbit.Background running = new Rabbit.Background(consumer)) {
             Await.until("dead-lettered", Duration.ofSeconds(30),
                     () -> Rabbit.readyOrMinusOne(queue.deadLetterQueue()) == 1);

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 
 import io.github.mqexamples.common.rabbitmq.QueueSpec;
+import io.github.mqexamples.rabbitmq.consumer.ConsumerConfig;
 import io.github.mqexamples.rabbitmq.consumer.RabbitMqConsumer;
 import io.github.mqexamples.rabbitmq.producer.RabbitMqProducer;
 import java.time.Duration;
@@ -44,9 +45,8 @@ class RabbitMqRoutingIT {
         String exchange = Await.unique("orders");
         QueueSpec queue = new QueueSpec(Await.unique("orders-created"), true, "quorum");
         List<String> received = Collections.synchronizedList(new ArrayList<>());
-        RabbitMqConsumer consumer = new RabbitMqConsumer(new RabbitMqConsumer.Config(Rabbit.url(), queue, exchange,
-                "created", true, 10, RabbitMqConsumer.DEFAULT_ACK_EVERY, io.github.mqexamples.common.SimulatedWork.none(),
-                "delayed", 3, Duration.ofSeconds(5), 3, true), (delivery, body) -> received.add(body));
+        RabbitMqConsumer consumer = new RabbitMqConsumer(ConsumerConfig.builder(Rabbit.url(), queue).exchange(exchange)
+                .routingKey("created").prefetch(10).maxMessages(3).build(), (delivery, body) -> received.add(body));
         try (Rabbit.Background running = new Rabbit.Background(consumer)) {
             Await.until("the consumer has bound its queue", Duration.ofSeconds(30),
                     () -> bound(exchange, queue.name()));

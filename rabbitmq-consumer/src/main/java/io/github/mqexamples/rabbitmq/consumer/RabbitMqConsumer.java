@@ -18,6 +18,7 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.Executors;
@@ -33,21 +34,6 @@ import org.slf4j.Logger;
  * loses what the consumer holds.
  */
 public final class RabbitMqConsumer {
-
-    /**
-     * @param exchange    "" = consume the queue only; else also bind it to this direct exchange
-     * @param maxMessages 0 = until stopped
-     */
-    public record Config(AmqpUrl url, QueueSpec queue, String exchange, String routingKey, boolean manualAck,
-                         int prefetch, int ackEvery, SimulatedWork work, String retry, int maxAttempts,
-                         Duration retryDelay, int maxMessages, boolean logMessages) {
-
-        /** The usual case: no simulated work, delayed retry, 3 attempts. */
-        public Config(AmqpUrl url, QueueSpec queue, boolean manualAck, int prefetch, int maxMessages) {
-            this(url, queue, "", null, manualAck, prefetch, DEFAULT_ACK_EVERY, SimulatedWork.none(), "delayed", 3,
-                    Duration.ofSeconds(5), maxMessages, true);
-        }
-    }
 
     /** Processed messages settled by one ack (multiple=true), unless --ack-every says otherwise. */
     public static final int DEFAULT_ACK_EVERY = 25;
@@ -70,7 +56,7 @@ public final class RabbitMqConsumer {
     /** Ids of recently processed messages; far more than can be in flight (prefetch) at once. */
     static final int DEDUPLICATION_WINDOW = 100_000;
 
-    private final Config config;
+    private final ConsumerConfig config;
     private final Processor processor;
     private final Logger log = Log.forProgram("rabbitmq-consumer");
     private final CountDownLatch stop = new CountDownLatch(1);
@@ -88,11 +74,11 @@ public final class RabbitMqConsumer {
      * the broker has confirmed its copy, so a crash in between duplicates a message but never loses one. */
     private Channel forwarding;
 
-    public RabbitMqConsumer(Config config) {
+    public RabbitMqConsumer(ConsumerConfig config) {
         this(config, (delivery, body) -> { });
     }
 
-    public RabbitMqConsumer(Config config, Processor processor) {
+    public RabbitMqConsumer(ConsumerConfig config, Processor processor) {
         this.config = config;
         this.processor = processor;
     }
@@ -107,7 +93,7 @@ public final class RabbitMqConsumer {
             if (!queue.quorum()) {
                 QueueSpec.declareSideQueue(channel, queue.deadLetterQueue(), Map.of());
             }
-            if (config.retry().equals("delayed")) {
+            if (config.retry() == RetryMode.DELAYED) {
                 // A failed message waits here until its expiration, then the broker dead-letters it back to
                 // the main queue through the default exchange: a delay without blocking the other messages.
                 QueueSpec.declareSideQueue(channel, queue.retryQueue(), Map.of(
@@ -128,18 +114,19 @@ public final class RabbitMqConsumer {
             // Without it, a manual-ack consumer would be flooded with the whole queue, all held in memory and
             // all redelivered if it crashes. (An auto-ack consumer has nothing to count, so prefetch is moot.)
             channel.basicQos(config.prefetch());
-            int ackEvery = config.manualAck() ? ackEvery(config) : 0;
+            int ackEvery = config.ack() == AckMode.MANUAL ? ackEvery(config) : 0;
             acks = new BatchedAcks(channel, ackEvery);
 
             log.info("waiting for messages on queue '{}' at {} ({}, prefetch {}, retry {}). Press Ctrl-C to stop.",
                     queue.name(), config.url().address(), ackEvery == 0 ? "auto ack"
                             : ackEvery == 1 ? "manual ack" : "manual ack every " + ackEvery + " messages",
                     config.prefetch(),
-                    config.retry().equals("none") ? "none" : config.retry() + " up to " + config.maxAttempts() + " attempts");
+                    config.retry() == RetryMode.NONE ? "none"
+                            : config.retry().name().toLowerCase(Locale.ROOT) + " up to " + config.maxAttempts() + " attempts");
             DeliverCallback onDelivery = (consumerTag, delivery) -> handle(channel, delivery);
             // autoAck=false: the broker keeps each message until we ack it; if this process dies first, the
             // message goes back to the queue and is delivered again (with redelivered=true).
-            String consumerTag = channel.basicConsume(queue.name(), !config.manualAck(), onDelivery, tag -> {
+            String consumerTag = channel.basicConsume(queue.name(), config.ack() == AckMode.AUTO, onDelivery, tag -> {
                 log.warn("the broker cancelled the consumer (was queue '{}' deleted?)", queue.name());
                 stop();
             });
@@ -176,7 +163,7 @@ public final class RabbitMqConsumer {
      * At most half the prefetch: the broker keeps sending while the batch fills. With an ack batch as large as
      * the prefetch, the broker would stop at a full window and wait for the timer every time.
      */
-    static int ackEvery(Config config) {
+    static int ackEvery(ConsumerConfig config) {
         return Math.max(1, Math.min(config.ackEvery(), config.prefetch() / 2));
     }
 
@@ -242,7 +229,7 @@ public final class RabbitMqConsumer {
 
     /** This delivery is settled (processed, or its copy is safely in the retry or dead-letter queue). */
     private void ack(Channel channel, Delivery delivery) throws IOException {
-        if (config.manualAck()) {
+        if (config.ack() == AckMode.MANUAL) {
             acks.done(delivery.getEnvelope().getDeliveryTag());
         }
     }
@@ -285,8 +272,8 @@ public final class RabbitMqConsumer {
     private void failed(Channel channel, Delivery delivery, String body, int attempt, Exception error)
             throws IOException {
         String reason = error.getClass().getSimpleName() + ": " + error.getMessage();
-        boolean attemptsLeft = attempt < config.maxAttempts() && !config.retry().equals("none");
-        if (attemptsLeft && config.retry().equals("requeue")) {
+        boolean attemptsLeft = attempt < config.maxAttempts() && config.retry() != RetryMode.NONE;
+        if (attemptsLeft && config.retry() == RetryMode.REQUEUE) {
             // As the original docs showed: back into the queue at once. The quorum queue's delivery limit
             // (x-delivery-limit) stops it even if a consumer never gets this far, e.g. because it crashes.
             retried.incrementAndGet();

@@ -56,30 +56,29 @@ public final class RabbitMqConsumerApp {
         });
     }
 
-    static RabbitMqConsumer.Config config(Values v) {
+    static ConsumerConfig config(Values v) {
         QueueSpec queue = RabbitMqSettings.queue(v);
-        boolean manualAck = v.choice("ack", "manual", "auto").equals("manual");
-        String retry = v.choice("retry", "delayed", "requeue", "none");
-        if (retry.equals("requeue") && !manualAck) {
+        AckMode ack = v.choice("ack", AckMode.class);
+        RetryMode retry = v.choice("retry", RetryMode.class);
+        if (retry == RetryMode.REQUEUE && ack == AckMode.AUTO) {
             throw new UsageException("--retry requeue needs --ack manual: an auto-acked message cannot be put back");
         }
-        if (retry.equals("requeue") && !queue.quorum()) {
+        if (retry == RetryMode.REQUEUE && !queue.quorum()) {
             throw new UsageException("--retry requeue needs --queue-type quorum: only a quorum queue counts"
                     + " deliveries, so a classic queue would requeue a poison message forever");
         }
-        return new RabbitMqConsumer.Config(
-                RabbitMqSettings.url(v),
-                queue,
-                v.optional("exchange").orElse(""),
-                v.optional("routing-key").filter(k -> !k.isEmpty()).orElse(null),
-                manualAck,
-                v.integer("prefetch", 1, 65535),
-                v.integer("ack-every", 1, 65535),
-                SimulatedWork.from(v),
-                retry,
-                v.integer("max-attempts", 1, 1_000_000),
-                v.duration("retry-delay"),
-                v.integer("max-messages", 0, Integer.MAX_VALUE),
-                v.bool("log-messages"));
+        return ConsumerConfig.builder(RabbitMqSettings.url(v), queue)
+                .exchange(v.optional("exchange").orElse(""))
+                .routingKey(v.optional("routing-key").filter(k -> !k.isEmpty()).orElse(null))
+                .ack(ack)
+                .prefetch(v.integer("prefetch", 1, 65535))
+                .ackEvery(v.integer("ack-every", 1, 65535))
+                .work(SimulatedWork.from(v))
+                .retry(retry)
+                .maxAttempts(v.integer("max-attempts", 1, 1_000_000))
+                .retryDelay(v.duration("retry-delay"))
+                .maxMessages(v.integer("max-messages", 0, Integer.MAX_VALUE))
+                .logMessages(v.bool("log-messages"))
+                .build();
     }
 }
