@@ -11,6 +11,7 @@ import io.github.mqexamples.common.rabbitmq.AmqpUrl;
 import io.github.mqexamples.common.rabbitmq.QueueSpec;
 import io.github.mqexamples.common.rabbitmq.RabbitMqConnections;
 import io.github.mqexamples.rabbitmq.consumer.RabbitMqConsumer;
+import io.github.mqexamples.rabbitmq.producer.ProducerConfig;
 import io.github.mqexamples.rabbitmq.producer.RabbitMqProducer;
 import java.io.IOException;
 import java.net.http.HttpClient;
@@ -49,8 +50,8 @@ final class Rabbit {
 
     /** The producer program's class: publishes "Hello World! #1".. with confirms. */
     static RabbitMqProducer.Result publish(QueueSpec queue, boolean persistent, int count) throws Exception {
-        return new RabbitMqProducer(new RabbitMqProducer.Config(url(), queue, persistent, count, "Hello World!",
-                Duration.ofSeconds(20))).publish();
+        return new RabbitMqProducer(ProducerConfig.builder(url(), queue).persistent(persistent).count(count)
+                .message("Hello World!").confirmTimeout(Duration.ofSeconds(20)).build()).publish();
     }
 
     /** Declares the queue as the programs do (with its dead-letter queue), empty. */

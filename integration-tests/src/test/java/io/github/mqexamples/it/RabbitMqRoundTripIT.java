@@ -19,6 +19,7 @@ import io.github.mqexamples.common.rabbitmq.RabbitMqConnections;
 import io.github.mqexamples.rabbitmq.consumer.AckMode;
 import io.github.mqexamples.rabbitmq.consumer.ConsumerConfig;
 import io.github.mqexamples.rabbitmq.consumer.RabbitMqConsumer;
+import io.github.mqexamples.rabbitmq.producer.ProducerConfig;
 import io.github.mqexamples.rabbitmq.producer.RabbitMqProducer;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -45,8 +46,8 @@ class RabbitMqRoundTripIT {
     }
 
     static RabbitMqProducer.Result publish(QueueSpec queue, boolean persistent, int count) throws Exception {
-        return new RabbitMqProducer(new RabbitMqProducer.Config(url(), queue, persistent, count, "Hello World!",
-                Duration.ofSeconds(10))).publish();
+        return new RabbitMqProducer(ProducerConfig.builder(url(), queue).persistent(persistent).count(count)
+                .message("Hello World!").confirmTimeout(Duration.ofSeconds(10)).build()).publish();
     }
 
     static List<Delivery> consume(QueueSpec queue, AckMode ack, int count) throws Exception {

@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import io.github.mqexamples.common.rabbitmq.QueueSpec;
 import io.github.mqexamples.rabbitmq.consumer.ConsumerConfig;
 import io.github.mqexamples.rabbitmq.consumer.RabbitMqConsumer;
+import io.github.mqexamples.rabbitmq.producer.ProducerConfig;
 import io.github.mqexamples.rabbitmq.producer.RabbitMqProducer;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -18,9 +19,10 @@ import org.junit.jupiter.api.Test;
 /** README FAQ 5, the consumer receives nothing: unroutable messages are reported, bindings done right. */
 class RabbitMqRoutingIT {
 
-    static RabbitMqProducer.Config toExchange(String exchange, String routingKey, int count) {
-        return new RabbitMqProducer.Config(Rabbit.url(), new QueueSpec("unused", true, "quorum"), exchange, routingKey,
-                true, count, "Hello World!", null, 0, 0, true, "async", 100, 256, Duration.ofSeconds(20), 3);
+    static ProducerConfig toExchange(String exchange, String routingKey, int count) {
+        return ProducerConfig.builder(Rabbit.url(), new QueueSpec("unused", true, "quorum")).exchange(exchange)
+                .routingKey(routingKey).count(count).message("Hello World!").confirmTimeout(Duration.ofSeconds(20))
+                .build();
     }
 
     @Test

@@ -41,30 +41,6 @@ import org.slf4j.Logger;
 public final class RabbitMqProducer {
 
     /**
-     * @param exchange   "" = the default exchange, which routes to the queue named by the routing key
-     * @param routingKey null = the queue name
-     * @param messageId  null = a random UUID per message
-     * @param size       body size in bytes (padded or cut), 0 = the body as it is
-     * @param rate       messages per second, 0 = unlimited
-     * @param confirm    individual, batch or async: the three ways of waiting for confirms
-     */
-    public record Config(AmqpUrl url, QueueSpec queue, String exchange, String routingKey, boolean persistent,
-                         int count, String message, String messageId, int size, int rate, boolean logMessages,
-                         String confirm, int batchSize, int confirmWindow, Duration confirmTimeout,
-                         int publishRetries) {
-
-        /** The usual case: straight to the queue, async confirms. */
-        public Config(AmqpUrl url, QueueSpec queue, boolean persistent, int count, String message,
-                      Duration confirmTimeout) {
-            this(url, queue, "", null, persistent, count, message, null, 0, 0, true, "async", 100, CONFIRM_WINDOW, confirmTimeout, 3);
-        }
-
-        String routingKeyOrQueue() {
-            return routingKey != null ? routingKey : queue.name();
-        }
-    }
-
-    /**
      * What the broker said about the messages: confirmed (safely stored), nacked, or returned as unroutable;
      * {@code resent} counts the publishes beyond each message's first (after a nack, a timeout or a lost
      * connection).
@@ -104,7 +80,7 @@ public final class RabbitMqProducer {
     /** Message ids are kept for the result up to this count (tests look at them; a million would not fit). */
     static final int KEEP_IDS = 10_000;
 
-    private final Config config;
+    private final ProducerConfig config;
     private final Logger log = Log.forProgram("rabbitmq-producer");
     private final Set<String> returned = ConcurrentHashMap.newKeySet();
     private final AtomicInteger confirmed = new AtomicInteger();
@@ -115,7 +91,7 @@ public final class RabbitMqProducer {
     private final Pacer pacer;
     private final Throughput throughput;
 
-    public RabbitMqProducer(Config config) {
+    public RabbitMqProducer(ProducerConfig config) {
         this.config = config;
         this.throughput = new Throughput("sent", log, !config.logMessages());
         this.pacer = new Pacer(config.rate());
@@ -163,9 +139,9 @@ public final class RabbitMqProducer {
             channel.confirmSelect();
             throughput.start();
             switch (config.confirm()) {
-                case "individual" -> publishInBatches(channel, 1);
-                case "batch" -> publishInBatches(channel, config.batchSize());
-                default -> publishAsync(channel);
+                case INDIVIDUAL -> publishInBatches(channel, 1);
+                case BATCH -> publishInBatches(channel, config.batchSize());
+                case ASYNC -> publishAsync(channel);
             }
             channel.close();
         } finally {
