@@ -25,14 +25,15 @@ import org.junit.jupiter.params.provider.EnumSource;
 class RabbitMqConfirmsIT {
 
     static ProducerConfig config(QueueSpec queue, String exchange, String key, int count, ConfirmMode confirm) {
-        return ProducerConfig.builder(Rabbit.url(), queue).exchange(exchange).routingKey(key).count(count)
+        return ProducerConfig.builder(Rabbit.url(), queue).publishTo(exchange, key).count(count)
                 .confirm(confirm).batchSize(10).confirmTimeout(Duration.ofSeconds(20)).publishRetries(1).build();
     }
 
     @ParameterizedTest
     @EnumSource(ConfirmMode.class)
     void everyConfirmStrategyCountsOnlyConfirmedMessages(ConfirmMode confirm) throws Exception {
-        QueueSpec queue = new QueueSpec(Await.unique("confirm-" + confirm.name().toLowerCase(Locale.ROOT)), true, "quorum");
+        QueueSpec queue = new QueueSpec(Await.unique("confirm-" + confirm.name().toLowerCase(Locale.ROOT)), true,
+                "quorum");
         RabbitMqProducer.Result result = new RabbitMqProducer(config(queue, "", null, 50, confirm)).publish();
         assertTrue(result.allConfirmed());
         assertEquals(50, result.confirmed());

@@ -10,6 +10,7 @@ import io.github.mqexamples.common.rabbitmq.QueueSpec;
 import io.github.mqexamples.rabbitmq.consumer.ConsumerConfig;
 import io.github.mqexamples.rabbitmq.consumer.RabbitMqConsumer;
 import io.github.mqexamples.rabbitmq.consumer.RetryMode;
+import io.github.mqexamples.rabbitmq.consumer.RetryOrDeadLetter;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -83,10 +84,10 @@ class RabbitMqRetryIT {
         GetResponse dead = Rabbit.drain(queue.deadLetterQueue()).get(0);
         assertEquals("poison", Rabbit.body(dead));
         assertEquals("poison-id", dead.getProps().getMessageId(), "the same message, not a new one");
-        assertEquals(3, ((Number) headers(dead).get(RabbitMqConsumer.ATTEMPTS)).intValue());
+        assertEquals(3, ((Number) headers(dead).get(RetryOrDeadLetter.ATTEMPTS)).intValue());
         assertEquals("IllegalStateException: cannot process poison (call 3)",
-                String.valueOf(headers(dead).get(RabbitMqConsumer.LAST_ERROR)), "the last error, not the first");
-        assertEquals(queue.name(), String.valueOf(headers(dead).get(RabbitMqConsumer.ORIGINAL_QUEUE)));
+                String.valueOf(headers(dead).get(RetryOrDeadLetter.LAST_ERROR)), "the last error, not the first");
+        assertEquals(queue.name(), String.valueOf(headers(dead).get(RetryOrDeadLetter.ORIGINAL_QUEUE)));
         // Attempts are counted by the broker: two trips through the retry queue, each one expiring.
         assertContains(String.valueOf(headers(dead).get("x-death")), "reason=expired");
         assertContains(String.valueOf(headers(dead).get("x-death")), "queue=" + queue.retryQueue());
@@ -125,7 +126,7 @@ class RabbitMqRetryIT {
         }
         assertEquals(List.of("good"), effects);
         GetResponse dead = Rabbit.drain(queue.deadLetterQueue()).get(0);
-        assertEquals(3, ((Number) headers(dead).get(RabbitMqConsumer.ATTEMPTS)).intValue());
+        assertEquals(3, ((Number) headers(dead).get(RetryOrDeadLetter.ATTEMPTS)).intValue());
         // The quorum queue counted the returns itself.
         assertEquals(2, ((Number) headers(dead).get("x-delivery-count")).intValue());
     }
@@ -162,6 +163,6 @@ class RabbitMqRetryIT {
         }
         assertEquals(0, consumer.retried());
         assertEquals(1, ((Number) headers(Rabbit.drain(queue.deadLetterQueue()).get(0))
-                .get(RabbitMqConsumer.ATTEMPTS)).intValue());
+                .get(RetryOrDeadLetter.ATTEMPTS)).intValue());
     }
 }

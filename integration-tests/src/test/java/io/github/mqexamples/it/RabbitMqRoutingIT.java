@@ -20,9 +20,9 @@ import org.junit.jupiter.api.Test;
 class RabbitMqRoutingIT {
 
     static ProducerConfig toExchange(String exchange, String routingKey, int count) {
-        return ProducerConfig.builder(Rabbit.url(), new QueueSpec("unused", true, "quorum")).exchange(exchange)
-                .routingKey(routingKey).count(count).message("Hello World!").confirmTimeout(Duration.ofSeconds(20))
-                .build();
+        return ProducerConfig.builder(Rabbit.url(), new QueueSpec("unused", true, "quorum"))
+                .publishTo(exchange, routingKey).count(count).message("Hello World!")
+                .confirmTimeout(Duration.ofSeconds(20)).build();
     }
 
     @Test
@@ -47,8 +47,8 @@ class RabbitMqRoutingIT {
         String exchange = Await.unique("orders");
         QueueSpec queue = new QueueSpec(Await.unique("orders-created"), true, "quorum");
         List<String> received = Collections.synchronizedList(new ArrayList<>());
-        RabbitMqConsumer consumer = new RabbitMqConsumer(ConsumerConfig.builder(Rabbit.url(), queue).exchange(exchange)
-                .routingKey("created").prefetch(10).maxMessages(3).build(), (delivery, body) -> received.add(body));
+        RabbitMqConsumer consumer = new RabbitMqConsumer(ConsumerConfig.builder(Rabbit.url(), queue)
+                .bindTo(exchange, "created").prefetch(10).maxMessages(3).build(), (delivery, body) -> received.add(body));
         try (Rabbit.Background running = new Rabbit.Background(consumer)) {
             Await.until("the consumer has bound its queue", Duration.ofSeconds(30),
                     () -> bound(exchange, queue.name()));

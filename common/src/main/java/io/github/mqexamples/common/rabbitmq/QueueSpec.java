@@ -74,9 +74,18 @@ public record QueueSpec(String name, boolean durable, String type, int deliveryL
         try {
             channel.queueDeclare(name, durable, false, false, arguments());
         } catch (IOException e) {
-            throw explain(name, e, " --durable " + durable + " --queue-type " + type
-                    + (quorum() ? " --delivery-limit " + deliveryLimit : ""));
+            throw declarationError(e);
         }
+    }
+
+    /**
+     * Why {@code queueDeclare} of this queue failed, for a person. When the queue already exists with other
+     * settings the broker closes the channel with PRECONDITION_FAILED: the explanation names the settings this
+     * declaration used and the two ways out.
+     */
+    public BrokerException declarationError(IOException e) {
+        return explain(name, e, "--durable " + durable + " --queue-type " + type
+                + (quorum() ? " --delivery-limit " + deliveryLimit : ""));
     }
 
     /** A durable classic queue next to the main one ({@code .dlq}, {@code .retry}). */
@@ -92,7 +101,7 @@ public record QueueSpec(String name, boolean durable, String type, int deliveryL
         if (e.getCause() instanceof ShutdownSignalException s) {
             String reply = RabbitMqConnections.replyText(s);
             if (reply.startsWith("PRECONDITION_FAILED")) {
-                return new BrokerException("queue '" + queue + "' already exists with other settings than"
+                return new BrokerException("queue '" + queue + "' already exists with other settings than "
                         + settings + " (" + reply + "). Either start with the settings it was created with (the Go"
                         + " sample creates it with --queue-type classic --durable false), or delete it first:"
                         + " rabbitmqctl delete_queue " + queue + ", or the Delete button on the queue's page in the"

@@ -32,7 +32,7 @@ public record ConsumerConfig(AmqpUrl url, QueueSpec queue, String exchange, Stri
         private String routingKey;
         private AckMode ack = AckMode.MANUAL;
         private int prefetch = 100;
-        private int ackEvery = RabbitMqConsumer.DEFAULT_ACK_EVERY;
+        private int ackEvery = BatchedAcks.DEFAULT_SIZE;
         private SimulatedWork work = SimulatedWork.none();
         private RetryMode retry = RetryMode.DELAYED;
         private int maxAttempts = 3;
@@ -45,13 +45,10 @@ public record ConsumerConfig(AmqpUrl url, QueueSpec queue, String exchange, Stri
             this.queue = queue;
         }
 
-        public Builder exchange(String exchange) {
+        /** Also bind the queue to this direct exchange, with this binding key (null = the queue's name). */
+        public Builder bindTo(String exchange, String bindingKey) {
             this.exchange = exchange;
-            return this;
-        }
-
-        public Builder routingKey(String routingKey) {
-            this.routingKey = routingKey;
+            this.routingKey = bindingKey;
             return this;
         }
 

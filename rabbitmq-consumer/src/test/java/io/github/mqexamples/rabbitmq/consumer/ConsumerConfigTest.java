@@ -28,7 +28,7 @@ class ConsumerConfigTest {
         ConsumerConfig config = RabbitMqConsumerApp.config(flags("--exchange", "orders", "--routing-key", "created",
                 "--ack", "manual", "--prefetch", "7", "--ack-every", "2", "--retry", "requeue", "--max-attempts", "4",
                 "--retry-delay", "2s", "--max-messages", "9", "--log-messages", "false"));
-        assertEquals(ConsumerConfig.builder(config.url(), config.queue()).exchange("orders").routingKey("created")
+        assertEquals(ConsumerConfig.builder(config.url(), config.queue()).bindTo("orders", "created")
                 .ack(AckMode.MANUAL).prefetch(7).ackEvery(2).retry(RetryMode.REQUEUE).maxAttempts(4)
                 .retryDelay(Duration.ofSeconds(2)).maxMessages(9).logMessages(false).build(), config);
         assertEquals(AckMode.AUTO, RabbitMqConsumerApp.config(flags("--ack", "auto")).ack());

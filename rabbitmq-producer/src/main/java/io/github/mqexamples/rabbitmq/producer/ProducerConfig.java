@@ -53,12 +53,9 @@ public record ProducerConfig(AmqpUrl url, QueueSpec queue, String exchange, Stri
             this.queue = queue;
         }
 
-        public Builder exchange(String exchange) {
+        /** Publish to this exchange with this routing key (null = the queue's name), not straight to the queue. */
+        public Builder publishTo(String exchange, String routingKey) {
             this.exchange = exchange;
-            return this;
-        }
-
-        public Builder routingKey(String routingKey) {
             this.routingKey = routingKey;
             return this;
         }

@@ -44,8 +44,8 @@ public final class RabbitMqProducerApp {
 
     static ProducerConfig config(Values v) {
         return ProducerConfig.builder(RabbitMqSettings.url(v), RabbitMqSettings.queue(v))
-                .exchange(v.optional("exchange").orElse(""))
-                .routingKey(v.optional("routing-key").filter(k -> !k.isEmpty()).orElse(null))
+                .publishTo(v.optional("exchange").orElse(""),
+                        v.optional("routing-key").filter(k -> !k.isEmpty()).orElse(null))
                 .persistent(v.bool("persistent"))
                 .count(v.integer("count", 1, Integer.MAX_VALUE))
                 .message(v.string("message"))

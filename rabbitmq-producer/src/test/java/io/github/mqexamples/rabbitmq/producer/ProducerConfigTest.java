@@ -29,7 +29,7 @@ class ProducerConfigTest {
                 "--persistent", "false", "--count", "5", "--message", "hi", "--message-id", "order-42", "--size", "64",
                 "--rate", "10", "--log-messages", "false", "--confirm", "batch", "--batch-size", "7",
                 "--confirm-window", "9", "--confirm-timeout", "2s", "--publish-retries", "1"));
-        assertEquals(ProducerConfig.builder(config.url(), config.queue()).exchange("orders").routingKey("created")
+        assertEquals(ProducerConfig.builder(config.url(), config.queue()).publishTo("orders", "created")
                 .persistent(false).count(5).message("hi").messageId("order-42").size(64).rate(10).logMessages(false)
                 .confirm(ConfirmMode.BATCH).batchSize(7).confirmWindow(9).confirmTimeout(Duration.ofSeconds(2))
                 .publishRetries(1).build(), config);
