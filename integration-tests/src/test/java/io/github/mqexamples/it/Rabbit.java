@@ -54,10 +54,13 @@ final class Rabbit {
                 .message("Hello World!").confirmTimeout(Duration.ofSeconds(20)).build()).publish();
     }
 
-    /** Declares the queue as the programs do (with its dead-letter queue), empty. */
+    /** Declares the queue as the producer does (a quorum queue after its dead-letter queue), empty. */
     static void declare(QueueSpec queue) throws Exception {
         try (Connection c = RabbitMqConnections.connect(url(), "test-declare"); Channel ch = c.createChannel()) {
-            queue.declare(ch);
+            if (queue.quorum()) {
+                QueueSpec.declareSideQueue(ch, queue.deadLetterQueue(), Map.of());
+            }
+            ch.queueDeclare(queue.name(), queue.durable(), false, false, queue.arguments());
         }
     }
 

@@ -9,8 +9,9 @@ import java.util.HashMap;
 import java.util.Map;
 
 /**
- * How the producer and the consumer declare the queue. Both declare it (whichever starts first creates it),
- * and both must declare it identically: RabbitMQ refuses a declaration that differs from the existing queue.
+ * The queue the producer and the consumer declare, each with {@code queueDeclare(name(), durable(), false, false,
+ * arguments())}: whichever starts first creates it, and both must declare it identically, as RabbitMQ refuses a
+ * declaration that differs from the existing queue ({@link #declarationError} explains that refusal).
  *
  * <p>Default: a durable quorum queue. Durable means the queue itself survives a broker restart; a quorum queue
  * also keeps every message (it stores all of them on disk, replicated where there are several nodes) and counts
@@ -60,22 +61,6 @@ public record QueueSpec(String name, boolean durable, String type, int deliveryL
         }
         // classic: no argument at all, exactly as the Go sample declares it, so both can share the queue
         return arguments;
-    }
-
-    /**
-     * {@code queueDeclare(name, durable, exclusive=false, autoDelete=false, arguments)}, after the dead-letter
-     * queue the arguments point to. When the queue already exists with other settings the broker closes the
-     * channel with PRECONDITION_FAILED; that is turned into an explanation of the mismatch and how to fix it.
-     */
-    public void declare(Channel channel) {
-        if (quorum()) {
-            declareSideQueue(channel, deadLetterQueue(), Map.of());
-        }
-        try {
-            channel.queueDeclare(name, durable, false, false, arguments());
-        } catch (IOException e) {
-            throw declarationError(e);
-        }
     }
 
     /**

@@ -61,8 +61,8 @@ public final class RabbitMqConsumer {
         try (Connection connection = RabbitMqConnections.connect(config.url(), "rabbitmq-consumer")) {
             Channel channel = connection.createChannel();
 
-            // Producer and consumer both declare the queue (whichever starts first creates it), and alike, or the
-            // broker refuses. First the queues failed messages go to, as a quorum queue's arguments name one.
+            // Producer and consumer both declare the queue: whichever starts first creates it, and both must declare
+            // it alike or the broker refuses. First the queues failed messages go to: a quorum queue names one.
             QueueSpec queue = config.queue();
             failures.declareQueues(channel);
             try {

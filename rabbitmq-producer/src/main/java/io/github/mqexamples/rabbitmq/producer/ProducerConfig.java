@@ -44,7 +44,7 @@ public record ProducerConfig(AmqpUrl url, QueueSpec queue, String exchange, Stri
         private boolean logMessages = true;
         private ConfirmMode confirm = ConfirmMode.ASYNC;
         private int batchSize = 100;
-        private int confirmWindow = RabbitMqProducer.CONFIRM_WINDOW;
+        private int confirmWindow = AsyncConfirms.DEFAULT_WINDOW;
         private Duration confirmTimeout = Duration.ofSeconds(30);
         private int publishRetries = 3;
 

@@ -7,7 +7,8 @@ import io.github.mqexamples.common.rabbitmq.RabbitMqSettings;
 
 /**
  * Publishes {@code --count} messages to a RabbitMQ queue and exits 0 only when the broker has confirmed
- * every one of them.
+ * every one of them. This class reads the settings; the producer itself, from connect to confirm, is
+ * {@link RabbitMqProducer}.
  *
  * <pre>java -jar rabbitmq-producer/target/rabbitmq-producer.jar --count 3</pre>
  */
@@ -29,7 +30,7 @@ public final class RabbitMqProducerApp {
                     + " (for long runs)")
             .add("confirm", "RABBITMQ_CONFIRM", "async", "how to wait for publisher confirms: individual, batch or async")
             .add("batch-size", "RABBITMQ_CONFIRM_BATCH", "100", "messages per batch with --confirm batch")
-            .add("confirm-window", "RABBITMQ_CONFIRM_WINDOW", String.valueOf(RabbitMqProducer.CONFIRM_WINDOW),
+            .add("confirm-window", "RABBITMQ_CONFIRM_WINDOW", String.valueOf(AsyncConfirms.DEFAULT_WINDOW),
                     "most messages awaiting a confirm at once with --confirm async")
             .add("confirm-timeout", "RABBITMQ_CONFIRM_TIMEOUT", "30s", "how long to wait for the broker's confirms")
             .add("publish-retries", "RABBITMQ_PUBLISH_RETRIES", "3", "re-sends of a message the broker nacked or"
