@@ -18,7 +18,7 @@ import java.util.List;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
 
-/** README test 2, message acknowledgement: what manual ack, auto ack and prefetch really do. */
+/** Message acknowledgement: what manual ack, auto ack, batched acks and prefetch really do on the broker. */
 class RabbitMqAcknowledgementIT {
 
     static ConsumerConfig slowConsumer(QueueSpec queue, int prefetch, int workMs, int maxMessages) {
@@ -76,7 +76,8 @@ class RabbitMqAcknowledgementIT {
         crashing.awaitExit(Duration.ofSeconds(30));
 
         List<Delivery> received = Collections.synchronizedList(new ArrayList<>());
-        RabbitMqConsumer next = new RabbitMqConsumer(ConsumerConfig.builder(Rabbit.url(), queue).prefetch(10).maxMessages(5).build(),
+        RabbitMqConsumer next = new RabbitMqConsumer(
+                ConsumerConfig.builder(Rabbit.url(), queue).prefetch(10).maxMessages(5).build(),
                 (delivery, body) -> received.add(delivery));
         assertEquals(5, Await.within(Duration.ofSeconds(30), next::run));
         assertEquals(List.of("Hello World! #1", "Hello World! #2", "Hello World! #3", "Hello World! #4",

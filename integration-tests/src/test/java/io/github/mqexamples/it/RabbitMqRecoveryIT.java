@@ -29,7 +29,8 @@ class RabbitMqRecoveryIT {
         Rabbit.declare(queue);
 
         List<String> effects = Collections.synchronizedList(new ArrayList<>());
-        RabbitMqConsumer consumer = new RabbitMqConsumer(ConsumerConfig.builder(Rabbit.url(), queue).prefetch(10).build(),
+        RabbitMqConsumer consumer = new RabbitMqConsumer(
+                ConsumerConfig.builder(Rabbit.url(), queue).prefetch(10).build(),
                 (delivery, body) -> effects.add(delivery.getProperties().getMessageId()));
         // 300 messages at 30 msg/s: about 10 s of sending, and the restart comes after the first 40.
         int count = 300;

@@ -19,7 +19,7 @@ import java.util.Map;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
 
-/** README test 5, retry: failed messages are tried again, then dead-lettered; nothing loops forever or vanishes. */
+/** Retry and dead letters: failed messages are tried again, then dead-lettered; nothing loops forever or vanishes. */
 class RabbitMqRetryIT {
 
     /** Every effect applied (processing succeeded). */

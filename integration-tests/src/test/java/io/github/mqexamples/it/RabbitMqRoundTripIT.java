@@ -31,7 +31,10 @@ import java.util.Map;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
-/** Send and receive through RabbitMQ with the classes the two programs' mains use (README test 1). */
+/**
+ * Send and receive through RabbitMQ with the classes the two programs' mains use, as the Go sample does, and the
+ * explanations a wrong URL, wrong credentials or a queue declared otherwise get.
+ */
 class RabbitMqRoundTripIT {
 
     static TestBrokers.RabbitMq rabbit;

@@ -16,7 +16,10 @@ import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 
-/** README FAQ 5, the consumer receives nothing: unroutable messages are reported, bindings done right. */
+/**
+ * "The consumer receives nothing": a message no queue is bound to receive is reported as unroutable, and a queue
+ * bound to the exchange with the routing key receives what is published with it.
+ */
 class RabbitMqRoutingIT {
 
     static ProducerConfig toExchange(String exchange, String routingKey, int count) {
@@ -48,7 +51,8 @@ class RabbitMqRoutingIT {
         QueueSpec queue = new QueueSpec(Await.unique("orders-created"), true, "quorum");
         List<String> received = Collections.synchronizedList(new ArrayList<>());
         RabbitMqConsumer consumer = new RabbitMqConsumer(ConsumerConfig.builder(Rabbit.url(), queue)
-                .bindTo(exchange, "created").prefetch(10).maxMessages(3).build(), (delivery, body) -> received.add(body));
+                .bindTo(exchange, "created").prefetch(10).maxMessages(3).build(),
+                (delivery, body) -> received.add(body));
         try (Rabbit.Background running = new Rabbit.Background(consumer)) {
             Await.until("the consumer has bound its queue", Duration.ofSeconds(30),
                     () -> bound(exchange, queue.name()));
