@@ -101,8 +101,8 @@ public final class RabbitMqConsumer {
 
             log.info("waiting for messages on queue '{}' at {} ({}, prefetch {}, retry {}). Press Ctrl-C to stop.",
                     queue.name(), config.url().address(), acks, config.prefetch(), failures);
-            // autoAck=false: the broker keeps each message until we ack it; if this process dies first, the
-            // message goes back to the queue and is delivered again (with redelivered=true).
+            // autoAck false (--ack manual, the default): the broker keeps each message until we ack it; if this
+            // process dies first, the message goes back to the queue and is delivered again (redelivered=true).
             String consumerTag = channel.basicConsume(queue.name(), config.ack() == AckMode.AUTO,
                     (tag, delivery) -> handle(channel, delivery), tag -> {
                         log.warn("the broker cancelled the consumer (was queue '{}' deleted?)", queue.name());
