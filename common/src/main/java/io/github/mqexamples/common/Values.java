@@ -77,6 +77,13 @@ public final class Values {
         throw invalid(r, "one of " + String.join(", ", allowed));
     }
 
+    /** One of the constants of {@code mode}, given in lower case; a wrong value lists them in declaration order. */
+    public <E extends Enum<E>> E choice(String flag, Class<E> mode) {
+        String[] allowed = Arrays.stream(mode.getEnumConstants()).map(c -> c.name().toLowerCase(Locale.ROOT))
+                .toArray(String[]::new);
+        return Enum.valueOf(mode, choice(flag, allowed).toUpperCase(Locale.ROOT));
+    }
+
     /** A duration such as 500ms, 5s, 2m or a plain number of milliseconds. */
     public Duration duration(String flag) {
         Raw r = get(flag);

@@ -82,6 +82,18 @@ class SettingsTest {
         assertEquals("--queue must not be empty", error(Map.of(), "--queue", " "));
     }
 
+    /** A mode as a program reads it: an enum, whose constants in lower case are the accepted values. */
+    enum Ack { MANUAL, AUTO }
+
+    @Test
+    void aModeIsReadAsAnEnumAndABadValueListsTheConstantsInOrder() {
+        assertEquals(Ack.MANUAL, parse(Map.of()).choice("ack", Ack.class));
+        assertEquals(Ack.AUTO, parse(Map.of(), "--ack", "Auto").choice("ack", Ack.class));
+        assertEquals("invalid --ack: 'sometimes', expected one of manual, auto",
+                assertThrows(UsageException.class, () -> parse(Map.of(), "--ack", "sometimes").choice("ack", Ack.class))
+                        .getMessage());
+    }
+
     @Test
     void malformedCommandLinesAreRefused() {
         assertEquals("unknown setting --cnt (--help lists the settings)", error(Map.of(), "--cnt", "3"));

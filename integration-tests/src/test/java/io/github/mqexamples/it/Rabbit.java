@@ -11,6 +11,7 @@ import io.github.mqexamples.common.rabbitmq.AmqpUrl;
 import io.github.mqexamples.common.rabbitmq.QueueSpec;
 import io.github.mqexamples.common.rabbitmq.RabbitMqConnections;
 import io.github.mqexamples.rabbitmq.consumer.RabbitMqConsumer;
+import io.github.mqexamples.rabbitmq.producer.ProducerConfig;
 import io.github.mqexamples.rabbitmq.producer.RabbitMqProducer;
 import java.io.IOException;
 import java.net.http.HttpClient;
@@ -49,14 +50,17 @@ final class Rabbit {
 
     /** The producer program's class: publishes "Hello World! #1".. with confirms. */
     static RabbitMqProducer.Result publish(QueueSpec queue, boolean persistent, int count) throws Exception {
-        return new RabbitMqProducer(new RabbitMqProducer.Config(url(), queue, persistent, count, "Hello World!",
-                Duration.ofSeconds(20))).publish();
+        return new RabbitMqProducer(ProducerConfig.builder(url(), queue).persistent(persistent).count(count)
+                .message("Hello World!").confirmTimeout(Duration.ofSeconds(20)).build()).publish();
     }
 
-    /** Declares the queue as the programs do (with its dead-letter queue), empty. */
+    /** Declares the queue as the producer does (a quorum queue after its dead-letter queue), empty. */
     static void declare(QueueSpec queue) throws Exception {
         try (Connection c = RabbitMqConnections.connect(url(), "test-declare"); Channel ch = c.createChannel()) {
-            queue.declare(ch);
+            if (queue.quorum()) {
+                QueueSpec.declareSideQueue(ch, queue.deadLetterQueue(), Map.of());
+            }
+            ch.queueDeclare(queue.name(), queue.durable(), false, false, queue.arguments());
         }
     }
 

@@ -7,6 +7,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.rabbitmq.client.Delivery;
 import io.github.mqexamples.common.SimulatedWork;
 import io.github.mqexamples.common.rabbitmq.QueueSpec;
+import io.github.mqexamples.rabbitmq.consumer.AckMode;
+import io.github.mqexamples.rabbitmq.consumer.ConsumerConfig;
 import io.github.mqexamples.rabbitmq.consumer.RabbitMqConsumer;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -16,12 +18,12 @@ import java.util.List;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
 
-/** README test 2, message acknowledgement: what manual ack, auto ack and prefetch really do. */
+/** Message acknowledgement: what manual ack, auto ack, batched acks and prefetch really do on the broker. */
 class RabbitMqAcknowledgementIT {
 
-    static RabbitMqConsumer.Config slowConsumer(QueueSpec queue, int prefetch, int workMs, int maxMessages) {
-        return new RabbitMqConsumer.Config(Rabbit.url(), queue, "", null, true, prefetch,
-                RabbitMqConsumer.DEFAULT_ACK_EVERY, new SimulatedWork(Duration.ofMillis(workMs), null, 0), "delayed", 3, Duration.ofSeconds(5), maxMessages, true);
+    static ConsumerConfig slowConsumer(QueueSpec queue, int prefetch, int workMs, int maxMessages) {
+        return ConsumerConfig.builder(Rabbit.url(), queue).ack(AckMode.MANUAL).prefetch(prefetch)
+                .work(new SimulatedWork(Duration.ofMillis(workMs), null, 0)).maxMessages(maxMessages).build();
     }
 
     @Test
@@ -74,7 +76,8 @@ class RabbitMqAcknowledgementIT {
         crashing.awaitExit(Duration.ofSeconds(30));
 
         List<Delivery> received = Collections.synchronizedList(new ArrayList<>());
-        RabbitMqConsumer next = new RabbitMqConsumer(new RabbitMqConsumer.Config(Rabbit.url(), queue, true, 10, 5),
+        RabbitMqConsumer next = new RabbitMqConsumer(
+                ConsumerConfig.builder(Rabbit.url(), queue).prefetch(10).maxMessages(5).build(),
                 (delivery, body) -> received.add(delivery));
         assertEquals(5, Await.within(Duration.ofSeconds(30), next::run));
         assertEquals(List.of("Hello World! #1", "Hello World! #2", "Hello World! #3", "Hello World! #4",

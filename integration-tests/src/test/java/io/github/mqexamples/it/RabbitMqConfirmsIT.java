@@ -9,27 +9,31 @@ import com.rabbitmq.client.Channel;
 import com.rabbitmq.client.Connection;
 import io.github.mqexamples.common.rabbitmq.QueueSpec;
 import io.github.mqexamples.common.rabbitmq.RabbitMqConnections;
+import io.github.mqexamples.rabbitmq.producer.ConfirmMode;
+import io.github.mqexamples.rabbitmq.producer.ProducerConfig;
 import io.github.mqexamples.rabbitmq.producer.RabbitMqProducer;
 import java.net.http.HttpClient;
 import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.HashSet;
+import java.util.Locale;
 import java.util.Map;
 import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.ValueSource;
+import org.junit.jupiter.params.provider.EnumSource;
 
 /** Best practice "batch sending": the three ways of waiting for publisher confirms, and what a nack does. */
 class RabbitMqConfirmsIT {
 
-    static RabbitMqProducer.Config config(QueueSpec queue, String exchange, String key, int count, String confirm) {
-        return new RabbitMqProducer.Config(Rabbit.url(), queue, exchange, key, true, count, "Hello World!", null, 0, 0, true, confirm,
-                10, 256, Duration.ofSeconds(20), 1);
+    static ProducerConfig config(QueueSpec queue, String exchange, String key, int count, ConfirmMode confirm) {
+        return ProducerConfig.builder(Rabbit.url(), queue).publishTo(exchange, key).count(count)
+                .confirm(confirm).batchSize(10).confirmTimeout(Duration.ofSeconds(20)).publishRetries(1).build();
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"individual", "batch", "async"})
-    void everyConfirmStrategyCountsOnlyConfirmedMessages(String confirm) throws Exception {
-        QueueSpec queue = new QueueSpec(Await.unique("confirm-" + confirm), true, "quorum");
+    @EnumSource(ConfirmMode.class)
+    void everyConfirmStrategyCountsOnlyConfirmedMessages(ConfirmMode confirm) throws Exception {
+        QueueSpec queue = new QueueSpec(Await.unique("confirm-" + confirm.name().toLowerCase(Locale.ROOT)), true,
+                "quorum");
         RabbitMqProducer.Result result = new RabbitMqProducer(config(queue, "", null, 50, confirm)).publish();
         assertTrue(result.allConfirmed());
         assertEquals(50, result.confirmed());
@@ -39,8 +43,8 @@ class RabbitMqConfirmsIT {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"individual", "batch", "async"})
-    void aNackedMessageIsSentAgainThenReportedNeverCountedAsSent(String confirm) throws Exception {
+    @EnumSource(ConfirmMode.class)
+    void aNackedMessageIsSentAgainThenReportedNeverCountedAsSent(ConfirmMode confirm) throws Exception {
         // A queue that holds 3 messages and refuses more: the broker nacks every publish beyond that.
         String exchange = Await.unique("capped-x");
         String capped = Await.unique("capped");
@@ -58,7 +62,7 @@ class RabbitMqConfirmsIT {
         // message it did not store would still fail them.)
         long stored = Rabbit.ready(capped).getAsLong();
         assertTrue(stored == 3 || stored == 4, "the broker stored " + stored);
-        if (confirm.equals("batch")) {
+        if (confirm == ConfirmMode.BATCH) {
             // One batch of 5: a nack means "at least one of them", so the whole batch is sent again and, when
             // that is nacked too, all 5 are reported failed although 3 are stored. The batch trade-off.
             assertEquals(0, result.confirmed());

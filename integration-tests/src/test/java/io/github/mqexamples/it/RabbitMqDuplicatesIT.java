@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.rabbitmq.client.Delivery;
 import io.github.mqexamples.common.rabbitmq.QueueSpec;
+import io.github.mqexamples.rabbitmq.consumer.ConsumerConfig;
 import io.github.mqexamples.rabbitmq.consumer.RabbitMqConsumer;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -13,7 +14,10 @@ import java.util.List;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.junit.jupiter.api.Test;
 
-/** README FAQ 4, duplicate consumption: a message delivered twice has its effect applied once. */
+/**
+ * Duplicate consumption: a message delivered twice (sent again by its producer, or redelivered after a lost ack) has
+ * its effect applied once.
+ */
 class RabbitMqDuplicatesIT {
 
     final List<String> effects = Collections.synchronizedList(new ArrayList<>());
@@ -27,8 +31,8 @@ class RabbitMqDuplicatesIT {
         Rabbit.publishRaw(queue.name(), "order 42 paid", "order-42");
         Rabbit.publishRaw(queue.name(), "order 43 paid", "order-43");
 
-        RabbitMqConsumer consumer = new RabbitMqConsumer(new RabbitMqConsumer.Config(Rabbit.url(), queue, true, 10, 0),
-                (delivery, body) -> effects.add(body));
+        RabbitMqConsumer consumer = new RabbitMqConsumer(
+                ConsumerConfig.builder(Rabbit.url(), queue).prefetch(10).build(), (delivery, body) -> effects.add(body));
         try (Rabbit.Background running = new Rabbit.Background(consumer)) {
             Await.until("three deliveries seen", Duration.ofSeconds(30),
                     () -> effects.size() + consumer.duplicates() == 3);
@@ -48,8 +52,8 @@ class RabbitMqDuplicatesIT {
         List<Delivery> deliveries = Collections.synchronizedList(new ArrayList<>());
         AtomicBoolean cut = new AtomicBoolean();
         String client = "rabbitmq-consumer";
-        RabbitMqConsumer consumer = new RabbitMqConsumer(new RabbitMqConsumer.Config(Rabbit.url(), queue, true, 10, 0),
-                (delivery, body) -> {
+        RabbitMqConsumer consumer = new RabbitMqConsumer(
+                ConsumerConfig.builder(Rabbit.url(), queue).prefetch(10).build(), (delivery, body) -> {
                     deliveries.add(delivery);
                     effects.add(body);
                     if (cut.compareAndSet(false, true)) {

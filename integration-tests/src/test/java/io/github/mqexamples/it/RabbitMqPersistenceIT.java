@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.rabbitmq.client.Delivery;
 import io.github.mqexamples.common.rabbitmq.QueueSpec;
+import io.github.mqexamples.rabbitmq.consumer.ConsumerConfig;
 import io.github.mqexamples.rabbitmq.consumer.RabbitMqConsumer;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -15,7 +16,7 @@ import java.util.List;
 import java.util.OptionalLong;
 import org.junit.jupiter.api.Test;
 
-/** README test 4, persistence: what survives a consumer restart and a broker restart. */
+/** Persistence: what survives a consumer restart and a broker restart, by queue type and message mode. */
 class RabbitMqPersistenceIT {
 
     @Test
@@ -26,11 +27,13 @@ class RabbitMqPersistenceIT {
         // The first run processes one message and stops; the other two were sent ahead (prefetch) but not acked.
         List<Delivery> first = Collections.synchronizedList(new ArrayList<>());
         assertEquals(1, Await.within(Duration.ofSeconds(30), new RabbitMqConsumer(
-                new RabbitMqConsumer.Config(Rabbit.url(), queue, true, 10, 1), (d, b) -> first.add(d))::run));
+                ConsumerConfig.builder(Rabbit.url(), queue).prefetch(10).maxMessages(1).build(),
+                (d, b) -> first.add(d))::run));
 
         List<Delivery> second = Collections.synchronizedList(new ArrayList<>());
         assertEquals(2, Await.within(Duration.ofSeconds(30), new RabbitMqConsumer(
-                new RabbitMqConsumer.Config(Rabbit.url(), queue, true, 10, 2), (d, b) -> second.add(d))::run));
+                ConsumerConfig.builder(Rabbit.url(), queue).prefetch(10).maxMessages(2).build(),
+                (d, b) -> second.add(d))::run));
         assertEquals("Hello World! #1", new String(first.get(0).getBody(), StandardCharsets.UTF_8));
         assertEquals(List.of("Hello World! #2", "Hello World! #3"),
                 second.stream().map(d -> new String(d.getBody(), StandardCharsets.UTF_8)).toList());

@@ -6,7 +6,10 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.rabbitmq.client.GetResponse;
 import io.github.mqexamples.common.rabbitmq.QueueSpec;
+import io.github.mqexamples.rabbitmq.consumer.ConsumerConfig;
 import io.github.mqexamples.rabbitmq.consumer.RabbitMqConsumer;
+import io.github.mqexamples.rabbitmq.producer.ConfirmMode;
+import io.github.mqexamples.rabbitmq.producer.ProducerConfig;
 import io.github.mqexamples.rabbitmq.producer.RabbitMqProducer;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -26,12 +29,14 @@ class RabbitMqRecoveryIT {
         Rabbit.declare(queue);
 
         List<String> effects = Collections.synchronizedList(new ArrayList<>());
-        RabbitMqConsumer consumer = new RabbitMqConsumer(new RabbitMqConsumer.Config(Rabbit.url(), queue, true, 10, 0),
+        RabbitMqConsumer consumer = new RabbitMqConsumer(
+                ConsumerConfig.builder(Rabbit.url(), queue).prefetch(10).build(),
                 (delivery, body) -> effects.add(delivery.getProperties().getMessageId()));
         // 300 messages at 30 msg/s: about 10 s of sending, and the restart comes after the first 40.
         int count = 300;
-        RabbitMqProducer producer = new RabbitMqProducer(new RabbitMqProducer.Config(Rabbit.url(), queue, "", null,
-                true, count, "Hello World!", null, 0, 30, true, "async", 100, 256, Duration.ofSeconds(90), 5));
+        RabbitMqProducer producer = new RabbitMqProducer(ProducerConfig.builder(Rabbit.url(), queue).count(count)
+                .message("Hello World!").rate(30).confirm(ConfirmMode.ASYNC).confirmTimeout(Duration.ofSeconds(90))
+                .publishRetries(5).build());
         RabbitMqProducer.Result result;
         try (Rabbit.Background running = new Rabbit.Background(consumer)) {
             CompletableFuture<RabbitMqProducer.Result> sending = CompletableFuture.supplyAsync(() -> {

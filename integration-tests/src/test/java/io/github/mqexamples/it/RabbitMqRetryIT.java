@@ -7,7 +7,10 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.rabbitmq.client.GetResponse;
 import io.github.mqexamples.common.SimulatedWork;
 import io.github.mqexamples.common.rabbitmq.QueueSpec;
+import io.github.mqexamples.rabbitmq.consumer.ConsumerConfig;
 import io.github.mqexamples.rabbitmq.consumer.RabbitMqConsumer;
+import io.github.mqexamples.rabbitmq.consumer.RetryMode;
+import io.github.mqexamples.rabbitmq.consumer.RetryOrDeadLetter;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -16,17 +19,17 @@ import java.util.Map;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
 
-/** README test 5, retry: failed messages are tried again, then dead-lettered; nothing loops forever or vanishes. */
+/** Retry and dead letters: failed messages are tried again, then dead-lettered; nothing loops forever or vanishes. */
 class RabbitMqRetryIT {
 
     /** Every effect applied (processing succeeded). */
     final List<String> effects = Collections.synchronizedList(new ArrayList<>());
 
-    RabbitMqConsumer consumer(QueueSpec queue, String retry, int maxAttempts, Duration delay, String failOn,
+    RabbitMqConsumer consumer(QueueSpec queue, RetryMode retry, int maxAttempts, Duration delay, String failOn,
                               int failAttempts) {
         SimulatedWork failing = new SimulatedWork(Duration.ZERO, Pattern.compile(failOn), failAttempts);
-        RabbitMqConsumer.Config config = new RabbitMqConsumer.Config(Rabbit.url(), queue, "", null, true, 10,
-                RabbitMqConsumer.DEFAULT_ACK_EVERY, failing, retry, maxAttempts, delay, 0, true);
+        ConsumerConfig config = ConsumerConfig.builder(Rabbit.url(), queue).prefetch(10).work(failing).retry(retry)
+                .maxAttempts(maxAttempts).retryDelay(delay).build();
         return new RabbitMqConsumer(config, (delivery, body) -> effects.add(body));
     }
 
@@ -49,8 +52,8 @@ class RabbitMqRetryIT {
 
         // Every call of the processor, timed; the poison message fails each time, saying which call it was.
         List<Call> calls = Collections.synchronizedList(new ArrayList<>());
-        RabbitMqConsumer.Config config = new RabbitMqConsumer.Config(Rabbit.url(), queue, "", null, true, 10,
-                RabbitMqConsumer.DEFAULT_ACK_EVERY, SimulatedWork.none(), "delayed", 3, Duration.ofSeconds(2), 0, true);
+        ConsumerConfig config = ConsumerConfig.builder(Rabbit.url(), queue).prefetch(10).retry(RetryMode.DELAYED)
+                .maxAttempts(3).retryDelay(Duration.ofSeconds(2)).build();
         RabbitMqConsumer consumer = new RabbitMqConsumer(config, (delivery, body) -> {
             long poisonCalls = calls.stream().filter(c -> c.body().equals("poison")).count();
             boolean fail = body.equals("poison");
@@ -81,10 +84,10 @@ class RabbitMqRetryIT {
         GetResponse dead = Rabbit.drain(queue.deadLetterQueue()).get(0);
         assertEquals("poison", Rabbit.body(dead));
         assertEquals("poison-id", dead.getProps().getMessageId(), "the same message, not a new one");
-        assertEquals(3, ((Number) headers(dead).get(RabbitMqConsumer.ATTEMPTS)).intValue());
+        assertEquals(3, ((Number) headers(dead).get(RetryOrDeadLetter.ATTEMPTS)).intValue());
         assertEquals("IllegalStateException: cannot process poison (call 3)",
-                String.valueOf(headers(dead).get(RabbitMqConsumer.LAST_ERROR)), "the last error, not the first");
-        assertEquals(queue.name(), String.valueOf(headers(dead).get(RabbitMqConsumer.ORIGINAL_QUEUE)));
+                String.valueOf(headers(dead).get(RetryOrDeadLetter.LAST_ERROR)), "the last error, not the first");
+        assertEquals(queue.name(), String.valueOf(headers(dead).get(RetryOrDeadLetter.ORIGINAL_QUEUE)));
         // Attempts are counted by the broker: two trips through the retry queue, each one expiring.
         assertContains(String.valueOf(headers(dead).get("x-death")), "reason=expired");
         assertContains(String.valueOf(headers(dead).get("x-death")), "queue=" + queue.retryQueue());
@@ -97,7 +100,7 @@ class RabbitMqRetryIT {
         Rabbit.declare(queue);
         Rabbit.publishRaw(queue.name(), "flaky", "flaky-id");
 
-        RabbitMqConsumer consumer = consumer(queue, "delayed", 3, Duration.ofMillis(500), "flaky", 1);
+        RabbitMqConsumer consumer = consumer(queue, RetryMode.DELAYED, 3, Duration.ofMillis(500), "flaky", 1);
         try (Rabbit.Background running = new Rabbit.Background(consumer)) {
             Await.until("the message is processed", Duration.ofSeconds(30), () -> !effects.isEmpty());
             assertEquals(1, consumer.retried());
@@ -115,7 +118,7 @@ class RabbitMqRetryIT {
         Rabbit.publishRaw(queue.name(), "poison", "poison-id");
         Rabbit.publishRaw(queue.name(), "good", null);
 
-        RabbitMqConsumer consumer = consumer(queue, "requeue", 3, Duration.ZERO, "poison", 0);
+        RabbitMqConsumer consumer = consumer(queue, RetryMode.REQUEUE, 3, Duration.ZERO, "poison", 0);
         try (Rabbit.Background running = new Rabbit.Background(consumer)) {
             Await.until("the poison message reaches the dead-letter queue", Duration.ofSeconds(30),
                     () -> Rabbit.readyOrMinusOne(queue.deadLetterQueue()) == 1);
@@ -123,7 +126,7 @@ class RabbitMqRetryIT {
         }
         assertEquals(List.of("good"), effects);
         GetResponse dead = Rabbit.drain(queue.deadLetterQueue()).get(0);
-        assertEquals(3, ((Number) headers(dead).get(RabbitMqConsumer.ATTEMPTS)).intValue());
+        assertEquals(3, ((Number) headers(dead).get(RetryOrDeadLetter.ATTEMPTS)).intValue());
         // The quorum queue counted the returns itself.
         assertEquals(2, ((Number) headers(dead).get("x-delivery-count")).intValue());
     }
@@ -136,7 +139,7 @@ class RabbitMqRetryIT {
         Rabbit.declare(queue);
         Rabbit.publishRaw(queue.name(), "poison", "poison-id");
 
-        RabbitMqConsumer consumer = consumer(queue, "requeue", 1_000_000, Duration.ZERO, "poison", 0);
+        RabbitMqConsumer consumer = consumer(queue, RetryMode.REQUEUE, 1_000_000, Duration.ZERO, "poison", 0);
         try (Rabbit.Background running = new Rabbit.Background(consumer)) {
             Await.until("the broker dead-letters the message", Duration.ofSeconds(30),
                     () -> Rabbit.readyOrMinusOne(queue.deadLetterQueue()) == 1);
@@ -153,13 +156,13 @@ class RabbitMqRetryIT {
         QueueSpec queue = new QueueSpec(Await.unique("retry-none"), true, "quorum");
         Rabbit.declare(queue);
         Rabbit.publishRaw(queue.name(), "poison", "poison-id");
-        RabbitMqConsumer consumer = consumer(queue, "none", 3, Duration.ZERO, "poison", 0);
+        RabbitMqConsumer consumer = consumer(queue, RetryMode.NONE, 3, Duration.ZERO, "poison", 0);
         try (Rabbit.Background running = new Rabbit.Background(consumer)) {
             Await.until("dead-lettered", Duration.ofSeconds(30),
                     () -> Rabbit.readyOrMinusOne(queue.deadLetterQueue()) == 1);
         }
         assertEquals(0, consumer.retried());
         assertEquals(1, ((Number) headers(Rabbit.drain(queue.deadLetterQueue()).get(0))
-                .get(RabbitMqConsumer.ATTEMPTS)).intValue());
+                .get(RetryOrDeadLetter.ATTEMPTS)).intValue());
     }
 }

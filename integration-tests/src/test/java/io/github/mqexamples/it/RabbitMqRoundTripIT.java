@@ -16,7 +16,10 @@ import io.github.mqexamples.common.BrokerException;
 import io.github.mqexamples.common.rabbitmq.AmqpUrl;
 import io.github.mqexamples.common.rabbitmq.QueueSpec;
 import io.github.mqexamples.common.rabbitmq.RabbitMqConnections;
+import io.github.mqexamples.rabbitmq.consumer.AckMode;
+import io.github.mqexamples.rabbitmq.consumer.ConsumerConfig;
 import io.github.mqexamples.rabbitmq.consumer.RabbitMqConsumer;
+import io.github.mqexamples.rabbitmq.producer.ProducerConfig;
 import io.github.mqexamples.rabbitmq.producer.RabbitMqProducer;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -28,7 +31,10 @@ import java.util.Map;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
-/** Send and receive through RabbitMQ with the classes the two programs' mains use (README test 1). */
+/**
+ * Send and receive through RabbitMQ with the classes the two programs' mains use, as the Go sample does, and the
+ * explanations a wrong URL, wrong credentials or a queue declared otherwise get.
+ */
 class RabbitMqRoundTripIT {
 
     static TestBrokers.RabbitMq rabbit;
@@ -43,13 +49,14 @@ class RabbitMqRoundTripIT {
     }
 
     static RabbitMqProducer.Result publish(QueueSpec queue, boolean persistent, int count) throws Exception {
-        return new RabbitMqProducer(new RabbitMqProducer.Config(url(), queue, persistent, count, "Hello World!",
-                Duration.ofSeconds(10))).publish();
+        return new RabbitMqProducer(ProducerConfig.builder(url(), queue).persistent(persistent).count(count)
+                .message("Hello World!").confirmTimeout(Duration.ofSeconds(10)).build()).publish();
     }
 
-    static List<Delivery> consume(QueueSpec queue, boolean manualAck, int count) throws Exception {
+    static List<Delivery> consume(QueueSpec queue, AckMode ack, int count) throws Exception {
         List<Delivery> received = Collections.synchronizedList(new ArrayList<>());
-        RabbitMqConsumer consumer = new RabbitMqConsumer(new RabbitMqConsumer.Config(url(), queue, manualAck, 10, count),
+        RabbitMqConsumer consumer = new RabbitMqConsumer(ConsumerConfig.builder(url(), queue).ack(ack).prefetch(10)
+                .maxMessages(count).build(),
                 (delivery, body) -> received.add(delivery));
         int processed = Await.within(Duration.ofSeconds(30), consumer::run);
         assertEquals(count, processed);
@@ -68,7 +75,7 @@ class RabbitMqRoundTripIT {
         assertTrue(result.allConfirmed());
         assertEquals(5, result.confirmed());
 
-        List<Delivery> received = consume(queue, true, 5);
+        List<Delivery> received = consume(queue, AckMode.MANUAL, 5);
         assertEquals(List.of("Hello World! #1", "Hello World! #2", "Hello World! #3", "Hello World! #4",
                 "Hello World! #5"), bodies(received));
         List<String> ids = received.stream().map(d -> d.getProperties().getMessageId()).toList();
@@ -89,7 +96,7 @@ class RabbitMqRoundTripIT {
     void oneMessageIsTheGoSamplesHelloWorld() throws Exception {
         QueueSpec queue = new QueueSpec(Await.unique("hello"), true, "quorum");
         publish(queue, true, 1);
-        assertEquals(List.of("Hello World!"), bodies(consume(queue, true, 1)));
+        assertEquals(List.of("Hello World!"), bodies(consume(queue, AckMode.MANUAL, 1)));
     }
 
     @Test
@@ -97,7 +104,7 @@ class RabbitMqRoundTripIT {
         QueueSpec queue = new QueueSpec(Await.unique("go-compat"), false, "classic");
         assertTrue(publish(queue, false, 3).allConfirmed());
 
-        List<Delivery> received = consume(queue, false, 3);
+        List<Delivery> received = consume(queue, AckMode.AUTO, 3);
         assertEquals(List.of("Hello World! #1", "Hello World! #2", "Hello World! #3"), bodies(received));
         for (Delivery d : received) {
             assertEquals(1, d.getProperties().getDeliveryMode(), "transient");

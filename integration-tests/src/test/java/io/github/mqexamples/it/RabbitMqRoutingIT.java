@@ -5,7 +5,9 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 
 import io.github.mqexamples.common.rabbitmq.QueueSpec;
+import io.github.mqexamples.rabbitmq.consumer.ConsumerConfig;
 import io.github.mqexamples.rabbitmq.consumer.RabbitMqConsumer;
+import io.github.mqexamples.rabbitmq.producer.ProducerConfig;
 import io.github.mqexamples.rabbitmq.producer.RabbitMqProducer;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -14,12 +16,16 @@ import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 
-/** README FAQ 5, the consumer receives nothing: unroutable messages are reported, bindings done right. */
+/**
+ * "The consumer receives nothing": a message no queue is bound to receive is reported as unroutable, and a queue
+ * bound to the exchange with the routing key receives what is published with it.
+ */
 class RabbitMqRoutingIT {
 
-    static RabbitMqProducer.Config toExchange(String exchange, String routingKey, int count) {
-        return new RabbitMqProducer.Config(Rabbit.url(), new QueueSpec("unused", true, "quorum"), exchange, routingKey,
-                true, count, "Hello World!", null, 0, 0, true, "async", 100, 256, Duration.ofSeconds(20), 3);
+    static ProducerConfig toExchange(String exchange, String routingKey, int count) {
+        return ProducerConfig.builder(Rabbit.url(), new QueueSpec("unused", true, "quorum"))
+                .publishTo(exchange, routingKey).count(count).message("Hello World!")
+                .confirmTimeout(Duration.ofSeconds(20)).build();
     }
 
     @Test
@@ -44,9 +50,9 @@ class RabbitMqRoutingIT {
         String exchange = Await.unique("orders");
         QueueSpec queue = new QueueSpec(Await.unique("orders-created"), true, "quorum");
         List<String> received = Collections.synchronizedList(new ArrayList<>());
-        RabbitMqConsumer consumer = new RabbitMqConsumer(new RabbitMqConsumer.Config(Rabbit.url(), queue, exchange,
-                "created", true, 10, RabbitMqConsumer.DEFAULT_ACK_EVERY, io.github.mqexamples.common.SimulatedWork.none(),
-                "delayed", 3, Duration.ofSeconds(5), 3, true), (delivery, body) -> received.add(body));
+        RabbitMqConsumer consumer = new RabbitMqConsumer(ConsumerConfig.builder(Rabbit.url(), queue)
+                .bindTo(exchange, "created").prefetch(10).maxMessages(3).build(),
+                (delivery, body) -> received.add(body));
         try (Rabbit.Background running = new Rabbit.Background(consumer)) {
             Await.until("the consumer has bound its queue", Duration.ofSeconds(30),
                     () -> bound(exchange, queue.name()));

@@ -9,8 +9,9 @@ import java.util.HashMap;
 import java.util.Map;
 
 /**
- * How the producer and the consumer declare the queue. Both declare it (whichever starts first creates it),
- * and both must declare it identically: RabbitMQ refuses a declaration that differs from the existing queue.
+ * The queue the producer and the consumer declare, each with {@code queueDeclare(name(), durable(), false, false,
+ * arguments())}: whichever starts first creates it, and both must declare it identically, as RabbitMQ refuses a
+ * declaration that differs from the existing queue ({@link #declarationError} explains that refusal).
  *
  * <p>Default: a durable quorum queue. Durable means the queue itself survives a broker restart; a quorum queue
  * also keeps every message (it stores all of them on disk, replicated where there are several nodes) and counts
@@ -63,20 +64,13 @@ public record QueueSpec(String name, boolean durable, String type, int deliveryL
     }
 
     /**
-     * {@code queueDeclare(name, durable, exclusive=false, autoDelete=false, arguments)}, after the dead-letter
-     * queue the arguments point to. When the queue already exists with other settings the broker closes the
-     * channel with PRECONDITION_FAILED; that is turned into an explanation of the mismatch and how to fix it.
+     * Why {@code queueDeclare} of this queue failed, for a person. When the queue already exists with other
+     * settings the broker closes the channel with PRECONDITION_FAILED: the explanation names the settings this
+     * declaration used and the two ways out.
      */
-    public void declare(Channel channel) {
-        if (quorum()) {
-            declareSideQueue(channel, deadLetterQueue(), Map.of());
-        }
-        try {
-            channel.queueDeclare(name, durable, false, false, arguments());
-        } catch (IOException e) {
-            throw explain(name, e, " --durable " + durable + " --queue-type " + type
-                    + (quorum() ? " --delivery-limit " + deliveryLimit : ""));
-        }
+    public BrokerException declarationError(IOException e) {
+        return explain(name, e, "--durable " + durable + " --queue-type " + type
+                + (quorum() ? " --delivery-limit " + deliveryLimit : ""));
     }
 
     /** A durable classic queue next to the main one ({@code .dlq}, {@code .retry}). */
@@ -92,7 +86,7 @@ public record QueueSpec(String name, boolean durable, String type, int deliveryL
         if (e.getCause() instanceof ShutdownSignalException s) {
             String reply = RabbitMqConnections.replyText(s);
             if (reply.startsWith("PRECONDITION_FAILED")) {
-                return new BrokerException("queue '" + queue + "' already exists with other settings than"
+                return new BrokerException("queue '" + queue + "' already exists with other settings than "
                         + settings + " (" + reply + "). Either start with the settings it was created with (the Go"
                         + " sample creates it with --queue-type classic --durable false), or delete it first:"
                         + " rabbitmqctl delete_queue " + queue + ", or the Delete button on the queue's page in the"

@@ -1,6 +1,7 @@
 package io.github.mqexamples.common.rabbitmq;
 
 import com.rabbitmq.client.AuthenticationFailureException;
+import com.rabbitmq.client.Channel;
 import com.rabbitmq.client.Connection;
 import com.rabbitmq.client.ConnectionFactory;
 import com.rabbitmq.client.PossibleAuthenticationFailureException;
@@ -10,6 +11,8 @@ import java.io.IOException;
 import java.net.ConnectException;
 import java.net.SocketTimeoutException;
 import java.net.UnknownHostException;
+import java.time.Duration;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 
 /** Opens the one long-lived connection a program uses, and explains in one line why it could not. */
@@ -40,6 +43,21 @@ public final class RabbitMqConnections {
             return factory.newConnection(clientName);
         } catch (IOException | TimeoutException e) {
             throw explain(url, e);
+        }
+    }
+
+    /**
+     * After a connection loss, waits for the client to reconnect by itself (automatic recovery) and re-open
+     * {@code channel}; a BrokerException if it has not within {@code timeout}.
+     */
+    public static void awaitRecovery(Channel channel, AmqpUrl url, Duration timeout) throws InterruptedException {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (!channel.isOpen()) {
+            if (System.nanoTime() > deadline) {
+                throw new BrokerException("the connection to RabbitMQ at " + url.address()
+                        + " was lost and did not come back within " + timeout);
+            }
+            TimeUnit.MILLISECONDS.sleep(100);
         }
     }
 

@@ -13,7 +13,8 @@ import java.time.Duration;
 /**
  * Consumes a RabbitMQ queue, acknowledging each message after it has been processed, until Ctrl-C
  * (or {@code --max-messages}). A message whose processing fails is retried, then dead-lettered to
- * {@code <queue>.dlq}.
+ * {@code <queue>.dlq}. This class reads the settings; the consumer itself, from connect to ack, is
+ * {@link RabbitMqConsumer}.
  *
  * <pre>java -jar rabbitmq-consumer/target/rabbitmq-consumer.jar</pre>
  */
@@ -27,10 +28,10 @@ public final class RabbitMqConsumerApp {
             .add("ack", "RABBITMQ_ACK", "manual", "manual: ack after processing; auto: the broker forgets a message"
                     + " as soon as it is sent (the Go sample's mode)")
             .add("prefetch", "RABBITMQ_PREFETCH", "100", "most unacknowledged messages the broker sends ahead")
-            .add("ack-every", "RABBITMQ_ACK_EVERY", String.valueOf(RabbitMqConsumer.DEFAULT_ACK_EVERY),
+            .add("ack-every", "RABBITMQ_ACK_EVERY", String.valueOf(BatchedAcks.DEFAULT_SIZE),
                     "with --ack manual: one ack (multiple=true) settles this many processed messages; at most half"
-                            + " the prefetch, and never held longer than " + RabbitMqConsumer.ACK_DELAY.toMillis() + " ms; 1 = an ack per"
-                            + " message")
+                            + " the prefetch, and never held longer than " + BatchedAcks.MAX_DELAY.toMillis()
+                            + " ms; 1 = an ack per message")
             .add("retry", "RABBITMQ_RETRY", "delayed", "after a failure: delayed (wait in <queue>.retry), requeue"
                     + " (nack back to the queue at once) or none (dead-letter at once)")
             .add("max-attempts", "MAX_ATTEMPTS", "3", "attempts per message before it goes to <queue>.dlq")
@@ -56,30 +57,29 @@ public final class RabbitMqConsumerApp {
         });
     }
 
-    static RabbitMqConsumer.Config config(Values v) {
+    static ConsumerConfig config(Values v) {
         QueueSpec queue = RabbitMqSettings.queue(v);
-        boolean manualAck = v.choice("ack", "manual", "auto").equals("manual");
-        String retry = v.choice("retry", "delayed", "requeue", "none");
-        if (retry.equals("requeue") && !manualAck) {
+        AckMode ack = v.choice("ack", AckMode.class);
+        RetryMode retry = v.choice("retry", RetryMode.class);
+        if (retry == RetryMode.REQUEUE && ack == AckMode.AUTO) {
             throw new UsageException("--retry requeue needs --ack manual: an auto-acked message cannot be put back");
         }
-        if (retry.equals("requeue") && !queue.quorum()) {
+        if (retry == RetryMode.REQUEUE && !queue.quorum()) {
             throw new UsageException("--retry requeue needs --queue-type quorum: only a quorum queue counts"
                     + " deliveries, so a classic queue would requeue a poison message forever");
         }
-        return new RabbitMqConsumer.Config(
-                RabbitMqSettings.url(v),
-                queue,
-                v.optional("exchange").orElse(""),
-                v.optional("routing-key").filter(k -> !k.isEmpty()).orElse(null),
-                manualAck,
-                v.integer("prefetch", 1, 65535),
-                v.integer("ack-every", 1, 65535),
-                SimulatedWork.from(v),
-                retry,
-                v.integer("max-attempts", 1, 1_000_000),
-                v.duration("retry-delay"),
-                v.integer("max-messages", 0, Integer.MAX_VALUE),
-                v.bool("log-messages"));
+        return ConsumerConfig.builder(RabbitMqSettings.url(v), queue)
+                .bindTo(v.optional("exchange").orElse(""),
+                        v.optional("routing-key").filter(k -> !k.isEmpty()).orElse(null))
+                .ack(ack)
+                .prefetch(v.integer("prefetch", 1, 65535))
+                .ackEvery(v.integer("ack-every", 1, 65535))
+                .work(SimulatedWork.from(v))
+                .retry(retry)
+                .maxAttempts(v.integer("max-attempts", 1, 1_000_000))
+                .retryDelay(v.duration("retry-delay"))
+                .maxMessages(v.integer("max-messages", 0, Integer.MAX_VALUE))
+                .logMessages(v.bool("log-messages"))
+                .build();
     }
 }

@@ -7,7 +7,8 @@ import io.github.mqexamples.common.rabbitmq.RabbitMqSettings;
 
 /**
  * Publishes {@code --count} messages to a RabbitMQ queue and exits 0 only when the broker has confirmed
- * every one of them.
+ * every one of them. This class reads the settings; the producer itself, from connect to confirm, is
+ * {@link RabbitMqProducer}.
  *
  * <pre>java -jar rabbitmq-producer/target/rabbitmq-producer.jar --count 3</pre>
  */
@@ -29,8 +30,8 @@ public final class RabbitMqProducerApp {
                     + " (for long runs)")
             .add("confirm", "RABBITMQ_CONFIRM", "async", "how to wait for publisher confirms: individual, batch or async")
             .add("batch-size", "RABBITMQ_CONFIRM_BATCH", "100", "messages per batch with --confirm batch")
-            .add("confirm-window", "RABBITMQ_CONFIRM_WINDOW", "256", "most messages awaiting a confirm at once with"
-                    + " --confirm async")
+            .add("confirm-window", "RABBITMQ_CONFIRM_WINDOW", String.valueOf(AsyncConfirms.DEFAULT_WINDOW),
+                    "most messages awaiting a confirm at once with --confirm async")
             .add("confirm-timeout", "RABBITMQ_CONFIRM_TIMEOUT", "30s", "how long to wait for the broker's confirms")
             .add("publish-retries", "RABBITMQ_PUBLISH_RETRIES", "3", "re-sends of a message the broker nacked or"
                     + " did not confirm, before giving up on it");
@@ -42,23 +43,22 @@ public final class RabbitMqProducerApp {
         Cli.main(SETTINGS, args, values -> new RabbitMqProducer(config(values)).publish().allConfirmed() ? 0 : 1);
     }
 
-    static RabbitMqProducer.Config config(Values v) {
-        return new RabbitMqProducer.Config(
-                RabbitMqSettings.url(v),
-                RabbitMqSettings.queue(v),
-                v.optional("exchange").orElse(""),
-                v.optional("routing-key").filter(k -> !k.isEmpty()).orElse(null),
-                v.bool("persistent"),
-                v.integer("count", 1, Integer.MAX_VALUE),
-                v.string("message"),
-                v.optional("message-id").filter(id -> !id.isEmpty()).orElse(null),
-                v.integer("size", 0, 128 * 1024 * 1024),
-                v.integer("rate", 0, Integer.MAX_VALUE),
-                v.bool("log-messages"),
-                v.choice("confirm", "individual", "batch", "async"),
-                v.integer("batch-size", 1, 100_000),
-                v.integer("confirm-window", 1, 100_000),
-                v.duration("confirm-timeout"),
-                v.integer("publish-retries", 0, 1_000));
+    static ProducerConfig config(Values v) {
+        return ProducerConfig.builder(RabbitMqSettings.url(v), RabbitMqSettings.queue(v))
+                .publishTo(v.optional("exchange").orElse(""),
+                        v.optional("routing-key").filter(k -> !k.isEmpty()).orElse(null))
+                .persistent(v.bool("persistent"))
+                .count(v.integer("count", 1, Integer.MAX_VALUE))
+                .message(v.string("message"))
+                .messageId(v.optional("message-id").filter(id -> !id.isEmpty()).orElse(null))
+                .size(v.integer("size", 0, 128 * 1024 * 1024))
+                .rate(v.integer("rate", 0, Integer.MAX_VALUE))
+                .logMessages(v.bool("log-messages"))
+                .confirm(v.choice("confirm", ConfirmMode.class))
+                .batchSize(v.integer("batch-size", 1, 100_000))
+                .confirmWindow(v.integer("confirm-window", 1, 100_000))
+                .confirmTimeout(v.duration("confirm-timeout"))
+                .publishRetries(v.integer("publish-retries", 0, 1_000))
+                .build();
     }
 }

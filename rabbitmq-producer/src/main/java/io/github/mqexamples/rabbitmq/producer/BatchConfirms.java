@@ -1,0 +1,65 @@
+package io.github.mqexamples.rabbitmq.producer;
+
+import com.rabbitmq.client.AlreadyClosedException;
+import com.rabbitmq.client.Channel;
+import io.github.mqexamples.common.rabbitmq.RabbitMqConnections;
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeoutException;
+import org.slf4j.Logger;
+
+/**
+ * Individual confirms (a batch of one) and batch confirms: publish a batch, then block until the broker has
+ * confirmed all of it. Simple, and a failure is easy to handle: send the whole batch again. The price is a round
+ * trip per batch; a batch of one is the slowest and the simplest.
+ */
+final class BatchConfirms {
+
+    private final RabbitMqProducer producer;
+    private final ProducerConfig config;
+    private final Logger log;
+
+    BatchConfirms(RabbitMqProducer producer, ProducerConfig config, Logger log) {
+        this.producer = producer;
+        this.config = config;
+        this.log = log;
+    }
+
+    /** Publishes every message, {@code size} at a time. */
+    void publishAll(Channel channel, int size) throws InterruptedException {
+        for (int start = 1; start <= config.count(); start += size) {
+            List<Message> batch = new ArrayList<>();
+            for (int n = start; n < start + size && n <= config.count(); n++) {
+                batch.add(producer.next(n));
+            }
+            for (int attempt = 0; ; attempt++) {
+                String problem;
+                try {
+                    for (Message m : batch) {
+                        producer.send(channel, m);
+                    }
+                    // false: the broker nacked at least one of them (we cannot tell which: re-send them all).
+                    boolean allAcked = channel.waitForConfirms(config.confirmTimeout().toMillis());
+                    problem = allAcked ? null : "nacked by the broker";
+                } catch (TimeoutException e) {
+                    problem = "no confirm within " + config.confirmTimeout();
+                } catch (IOException | AlreadyClosedException e) {
+                    problem = "connection lost (" + e.getMessage() + ")";
+                    RabbitMqConnections.awaitRecovery(channel, config.url(), config.confirmTimeout());
+                }
+                if (problem == null) {
+                    batch.forEach(producer::confirmed);
+                    break;
+                }
+                if (attempt >= config.publishRetries()) {
+                    for (Message m : batch) {
+                        producer.failed(m, problem);
+                    }
+                    break;
+                }
+                log.warn("re-sending {} message(s): {}", batch.size(), problem);
+            }
+        }
+    }
+}
