@@ -71,7 +71,12 @@ final class KafkaTests {
         return received(program).stream().map(m -> m.group(5)).toList();
     }
 
-    /** Every record of {@code topic} from the beginning, waiting until at least {@code expected} are there. */
+    /**
+     * Every record of {@code topic} from the beginning: waits until at least {@code expected} are there, then reads
+     * on to the end offsets of all its partitions. So a caller that asserts {@code size() == expected} also sees
+     * records beyond those it expected (a duplicate, a record written twice), instead of a reader that stopped
+     * counting at {@code expected}.
+     */
     static List<ConsumerRecord<String, byte[]>> readAll(String servers, String topic, int expected, Duration timeout) {
         Properties props = new Properties();
         props.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, servers);
@@ -87,10 +92,19 @@ final class KafkaTests {
             }
             consumer.assign(partitions);
             consumer.seekToBeginning(partitions);
-            while (out.size() < expected && System.nanoTime() < deadline) {
+            while (System.nanoTime() < deadline) {
                 consumer.poll(Duration.ofMillis(500)).forEach(out::add);
+                if (out.size() >= expected && readToTheEnd(consumer, partitions)) {
+                    break;
+                }
             }
         }
         return out;
+    }
+
+    /** True when the consumer's position in every partition has reached the partition's end offset. */
+    private static boolean readToTheEnd(KafkaConsumer<?, ?> consumer, List<TopicPartition> partitions) {
+        Map<TopicPartition, Long> end = consumer.endOffsets(partitions, Duration.ofSeconds(10));
+        return partitions.stream().allMatch(p -> consumer.position(p, Duration.ofSeconds(10)) >= end.get(p));
     }
 }
