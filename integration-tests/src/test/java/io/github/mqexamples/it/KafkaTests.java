@@ -67,6 +67,14 @@ final class KafkaTests {
         return out;
     }
 
+    static final Pattern RETRIED = Pattern.compile("the client retried (\\d+) record send\\(s\\)");
+
+    /** How many record sends the producer program says its client retried (it says nothing when none were). */
+    static long retriedRecordSends(Programs.Running producer) {
+        Matcher m = RETRIED.matcher(producer.output());
+        return m.find() ? Long.parseLong(m.group(1)) : 0;
+    }
+
     static List<String> receivedValues(Programs.Running program) {
         return received(program).stream().map(m -> m.group(5)).toList();
     }
