@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.github.mqexamples.brokers.LocalKafkaCluster;
 import io.github.mqexamples.kafka.consumer.KafkaConsumerExample;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -22,9 +23,7 @@ import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
 import org.apache.kafka.clients.admin.Admin;
-import org.apache.kafka.clients.admin.DescribeProducersOptions;
 import org.apache.kafka.clients.admin.OffsetSpec;
-import org.apache.kafka.clients.admin.ProducerState;
 import org.apache.kafka.clients.admin.TopicDescription;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
@@ -89,19 +88,20 @@ class KafkaBrokerLossIT {
                 assertTrue(partition0.isr().stream().anyMatch(n -> n.id() == follower),
                         "the follower to freeze is in sync, so the leader must wait for it: " + partition0);
                 TopicPartition p0 = new TopicPartition(TOPIC, 0);
+                Path atTheLeader = cluster.logDir(leader).resolve(TOPIC + "-0");
                 // Only the leader is asked: a client that picked the frozen follower for its metadata would wait
                 // for an answer that never comes.
-                try (Admin admin = KafkaTests.admin(cluster.bootstrapServer(leader));
-                     KafkaConsumer<byte[], byte[]> reader = reader(cluster.bootstrapServer(leader))) {
+                try (KafkaConsumer<byte[], byte[]> reader = reader(cluster.bootstrapServer(leader))) {
                     reader.assign(List.of(p0));
+                    highWatermark(reader, p0); // its metadata comes from the leader, before anything is frozen
                     cluster.freezeBroker(follower);
                     try {
-                        // Records past the high watermark are in produce requests the leader has not answered: the
-                        // watermark waits for the frozen follower. Twice in a row, 100 ms apart, because a fetch the
-                        // follower sent just before it froze may still move the watermark once.
+                        // Records the leader has past the high watermark are in produce requests it has not
+                        // answered: the watermark waits for the frozen follower. Twice in a row, 100 ms apart,
+                        // because a fetch the follower sent just before it froze may still move the watermark once.
                         int[] inARow = {0};
                         Await.until("the leader holds records it cannot acknowledge", RUN, () -> {
-                            boolean held = logEndOffset(admin, leader, p0) > highWatermark(reader, p0);
+                            boolean held = KafkaTests.logEndOffset(atTheLeader) > highWatermark(reader, p0);
                             inARow[0] = held ? inARow[0] + 1 : 0;
                             return inARow[0] == 2;
                         });
@@ -173,13 +173,14 @@ class KafkaBrokerLossIT {
                 assertTrue(p.isr().stream().noneMatch(n -> n.id() == leader), "in sync without the lost broker: " + p);
             });
 
-            // None lost, none twice: 300 different values read, and exactly 300 records in the log.
-            assertEquals(COUNT, new HashSet<>(received.stream().map(ConsumerRecord::value).toList()).size());
+            // None twice, none lost: exactly 300 records in the log, and 300 different values read.
             Map<TopicPartition, OffsetSpec> latest = description.partitions().stream().collect(Collectors.toMap(
                     p -> new TopicPartition(topic, p.partition()), p -> OffsetSpec.latest()));
             long written = admin.listOffsets(latest).all().get().values().stream()
                     .mapToLong(info -> info.offset()).sum();
-            assertEquals(COUNT, written, "the producer's retries wrote nothing twice");
+            assertEquals(COUNT, written, "records in the log: the producer's retries wrote nothing twice");
+            assertEquals(COUNT, new HashSet<>(received.stream().map(ConsumerRecord::value).toList()).size(),
+                    "different values read");
             return producer;
         } finally {
             if (consumer != null) {
@@ -187,21 +188,6 @@ class KafkaBrokerLossIT {
             }
             executor.shutdownNow();
             producer.kill();
-        }
-    }
-
-    /**
-     * The leader's log end offset of {@code partition}. Only the producer program writes the topic, from sequence
-     * number 0 at offset 0, so the last sequence number the leader appended is the last offset.
-     */
-    static long logEndOffset(Admin admin, int leader, TopicPartition partition) {
-        try {
-            List<ProducerState> producers = admin.describeProducers(List.of(partition),
-                    new DescribeProducersOptions().brokerId(leader)).partitionResult(partition)
-                    .get(10, TimeUnit.SECONDS).activeProducers();
-            return producers.stream().mapToLong(ProducerState::lastSequence).max().orElse(-1) + 1;
-        } catch (Exception e) {
-            throw new IllegalStateException("describing the producers of " + partition + " at broker " + leader, e);
         }
     }
 

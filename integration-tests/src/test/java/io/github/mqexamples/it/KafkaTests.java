@@ -1,5 +1,9 @@
 package io.github.mqexamples.it;
 
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -8,6 +12,7 @@ import java.util.Map;
 import java.util.Properties;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import java.util.stream.Stream;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
@@ -15,6 +20,9 @@ import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.record.internal.CompressionType;
+import org.apache.kafka.common.record.internal.FileRecords;
+import org.apache.kafka.common.record.internal.RecordBatch;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.StringDeserializer;
 
@@ -53,6 +61,44 @@ final class KafkaTests {
 
     static long committedTotal(String servers, String group, String topic) throws Exception {
         return committed(servers, group, topic).values().stream().mapToLong(Long::longValue).sum();
+    }
+
+    /** One record batch as a broker stored it: where it sits, its size, codec, and its records' timestamps. */
+    record StoredBatch(long baseOffset, long nextOffset, int bytes, CompressionType compression,
+                       List<Long> timestamps) {
+        int records() {
+            return timestamps.size();
+        }
+    }
+
+    /**
+     * The record batches of one partition as a local broker stored them: its log segments in {@code partitionDir}
+     * (such as {@code <log.dirs>/topic-0}), oldest first. What the producer decided (batching, compression) is
+     * only visible here; a consumer gets records, not batches. A batch still being written is left out.
+     */
+    static List<StoredBatch> batches(Path partitionDir) {
+        List<StoredBatch> out = new ArrayList<>();
+        try (Stream<Path> files = Files.list(partitionDir)) {
+            for (Path segment : files.filter(f -> f.toString().endsWith(".log")).sorted().toList()) {
+                try (FileRecords records = FileRecords.open(segment.toFile(), false)) {
+                    for (RecordBatch batch : records.batches()) {
+                        List<Long> timestamps = new ArrayList<>();
+                        batch.forEach(r -> timestamps.add(r.timestamp()));
+                        out.add(new StoredBatch(batch.baseOffset(), batch.nextOffset(), batch.sizeInBytes(),
+                                batch.compressionType(), timestamps));
+                    }
+                }
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        return out;
+    }
+
+    /** The offset after the last record a local broker stored in {@code partitionDir}: its log end offset. */
+    static long logEndOffset(Path partitionDir) {
+        List<StoredBatch> batches = batches(partitionDir);
+        return batches.isEmpty() ? 0 : batches.get(batches.size() - 1).nextOffset();
     }
 
     /** The "received ..." lines of a consumer program, as matchers (topic, partition, offset, key, value). */

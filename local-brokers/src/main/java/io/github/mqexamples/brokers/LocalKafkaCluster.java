@@ -108,6 +108,11 @@ public final class LocalKafkaCluster implements AutoCloseable {
         return new ArrayList<>(brokerPorts.keySet());
     }
 
+    /** Where broker {@code id} keeps its partitions (log.dirs): a directory per partition, such as topic-0. */
+    public Path logDir(int id) {
+        return dataDir.resolve("broker-" + id);
+    }
+
     /** host:port of broker {@code id} alone. */
     public String bootstrapServer(int id) {
         return "127.0.0.1:" + brokerPorts.get(id);
@@ -140,7 +145,7 @@ public final class LocalKafkaCluster implements AutoCloseable {
         p.put("listeners", "PLAINTEXT://127.0.0.1:" + port);
         p.put("advertised.listeners", "PLAINTEXT://127.0.0.1:" + port);
         p.put("inter.broker.listener.name", "PLAINTEXT");
-        p.put("log.dirs", dataDir.resolve("broker-" + id).toString());
+        p.put("log.dirs", logDir(id).toString());
         // Every copy counts: 3 replicas, of which 2 must have a record before acks=all is answered.
         String copies = String.valueOf(Math.min(3, brokerPorts.size()));
         String inSync = String.valueOf(Math.min(2, brokerPorts.size()));
