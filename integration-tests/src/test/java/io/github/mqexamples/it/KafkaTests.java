@@ -5,6 +5,7 @@ import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.time.LocalTime;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -99,6 +100,16 @@ final class KafkaTests {
     static long logEndOffset(Path partitionDir) {
         List<StoredBatch> batches = batches(partitionDir);
         return batches.isEmpty() ? 0 : batches.get(batches.size() - 1).nextOffset();
+    }
+
+    /** The time of day a program's log line starts with (HH:mm:ss.SSS, the programs' clock). */
+    static LocalTime loggedAt(String line) {
+        return LocalTime.parse(line.substring(0, 12));
+    }
+
+    /** Milliseconds from one logged time of day to a later one, across midnight too. */
+    static long millisBetween(LocalTime earlier, LocalTime later) {
+        return Math.floorMod(Duration.between(earlier, later).toMillis(), Duration.ofDays(1).toMillis());
     }
 
     /** The "received ..." lines of a consumer program, as matchers (topic, partition, offset, key, value). */
