@@ -2,6 +2,7 @@ package io.github.mqexamples.it;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.nio.ByteBuffer;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -22,7 +23,7 @@ import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.record.internal.CompressionType;
-import org.apache.kafka.common.record.internal.FileRecords;
+import org.apache.kafka.common.record.internal.MemoryRecords;
 import org.apache.kafka.common.record.internal.RecordBatch;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.StringDeserializer;
@@ -81,13 +82,15 @@ final class KafkaTests {
         List<StoredBatch> out = new ArrayList<>();
         try (Stream<Path> files = Files.list(partitionDir)) {
             for (Path segment : files.filter(f -> f.toString().endsWith(".log")).sorted().toList()) {
-                try (FileRecords records = FileRecords.open(segment.toFile(), false)) {
-                    for (RecordBatch batch : records.batches()) {
-                        List<Long> timestamps = new ArrayList<>();
-                        batch.forEach(r -> timestamps.add(r.timestamp()));
-                        out.add(new StoredBatch(batch.baseOffset(), batch.nextOffset(), batch.sizeInBytes(),
-                                batch.compressionType(), timestamps));
-                    }
+                // A copy of the bytes, parsed in memory: the broker may be appending to the file (the parser
+                // stops at a batch not yet complete), and nothing here may touch it (FileRecords.close() would
+                // trim a file that grew while it was open).
+                MemoryRecords records = MemoryRecords.readableRecords(ByteBuffer.wrap(Files.readAllBytes(segment)));
+                for (RecordBatch batch : records.batches()) {
+                    List<Long> timestamps = new ArrayList<>();
+                    batch.forEach(r -> timestamps.add(r.timestamp()));
+                    out.add(new StoredBatch(batch.baseOffset(), batch.nextOffset(), batch.sizeInBytes(),
+                            batch.compressionType(), timestamps));
                 }
             }
         } catch (IOException e) {
