@@ -147,6 +147,13 @@ class KafkaRetryIT {
         assertContains(consumer.output(), "attempt 1 of 2 failed: simulated failure: body matches --fail-on '#2$'"
                 + " (attempt 1); retrying in 1000 ms via " + topic + ".retry");
         assertContains(consumer.output(), "value='Hello Kafka! #2' (attempt 2 of 2)");
+        // --retry-delay applied, not only echoed: the second attempt is read a second after the first (the
+        // retry is due 1 s after the failure, which comes after the first attempt was read). The programs' log
+        // times are cut to whole milliseconds.
+        String first = consumer.awaitLine(l -> l.endsWith("value='Hello Kafka! #2'"), RUN);
+        String second = consumer.awaitLine(l -> l.endsWith("value='Hello Kafka! #2' (attempt 2 of 2)"), RUN);
+        long delay = KafkaTests.millisBetween(KafkaTests.loggedAt(first), KafkaTests.loggedAt(second));
+        assertTrue(delay >= 999, "the second attempt came " + delay + " ms after the first, not --retry-delay 1s");
         assertContains(consumer.output(), "attempt 2 of 2 failed: simulated failure: body matches --fail-on '#2$'"
                 + " (attempt 2); dead-lettered to " + topic + ".dlt");
         List<ConsumerRecord<String, byte[]>> dead = KafkaTests.readAll(servers, topic + ".dlt", 1, RUN);

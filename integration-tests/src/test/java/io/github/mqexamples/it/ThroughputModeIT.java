@@ -4,7 +4,10 @@ import static io.github.mqexamples.it.Checks.assertContains;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.github.mqexamples.common.Throughput;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -41,11 +44,16 @@ class ThroughputModeIT {
                 "--log-messages", "false");
         assertEquals(0, producer.exitCode(), producer.output());
         assertContains(producer.output(), "summary: 2000 messages sent in ");
+        assertTrue(producer.lines().stream().noneMatch(l -> l.contains(" sent key=")), "no line per record");
+        var records = KafkaTests.readAll(TestBrokers.kafka().bootstrapServers(), topic, 2000, RUN);
+        assertEquals(2000, records.size());
+        assertTrue(records.stream().allMatch(r -> r.value().length == 100), "every value padded to --size 100");
 
         Programs.Running consumer = Programs.run(RUN, "kafka-consumer", env, "--max-messages", "2000",
                 "--max-poll-records", "500", "--log-messages", "false");
         assertEquals(0, consumer.exitCode(), consumer.output());
         assertTrue(consumer.lines().stream().anyMatch(CONSUMER_SUMMARY.asPredicate()), consumer.output());
+        assertTrue(consumer.lines().stream().noneMatch(l -> l.contains(" received topic=")), "no line per record");
     }
 
     /**
@@ -74,6 +82,15 @@ class ThroughputModeIT {
                 "--log-messages", "false").exitCode());
         assertEquals(0, kafkaConsumer.awaitExit(RUN), kafkaConsumer.output());
         assertLatencyP50Below(50, kafkaConsumer);
+        // The premise: the 20 records did wait for their turn, as the send times in their headers show; without
+        // --rate they would leave at once, and any latency would be low. 19 turns of 100 ms, less at most the 1 s
+        // the pacer catches up on when the first send came late.
+        List<Long> sentMicros = KafkaTests.readAll(TestBrokers.kafka().bootstrapServers(), topic, 21, RUN).stream()
+                .map(r -> Long.parseLong(new String(r.headers().lastHeader(Throughput.SENT_AT_HEADER).value(),
+                        StandardCharsets.UTF_8))).sorted().toList();
+        assertEquals(21, sentMicros.size());
+        long spanMs = (sentMicros.get(20) - sentMicros.get(1)) / 1000;
+        assertTrue(spanMs >= 850, "the 20 paced records were sent within " + spanMs + " ms: --rate 10 not applied");
     }
 
     private static void assertLatencyP50Below(double ms, Programs.Running consumer) {

@@ -80,6 +80,11 @@ public final class LocalKafka implements AutoCloseable {
         return advertisedHost + ":" + port;
     }
 
+    /** Where the broker keeps its partitions (log.dirs): a directory per partition, such as topic-0. */
+    public Path logDir() {
+        return dataDir.resolve("logs");
+    }
+
     private Properties properties() {
         Properties p = new Properties();
         p.put("process.roles", "broker,controller");
@@ -90,7 +95,7 @@ public final class LocalKafka implements AutoCloseable {
         p.put("controller.listener.names", "CONTROLLER");
         p.put("inter.broker.listener.name", "PLAINTEXT");
         p.put("listener.security.protocol.map", "PLAINTEXT:PLAINTEXT,CONTROLLER:PLAINTEXT");
-        p.put("log.dirs", dataDir.resolve("logs").toString());
+        p.put("log.dirs", logDir().toString());
         // One broker: every internal topic can have one copy only.
         p.put("offsets.topic.replication.factor", "1");
         p.put("transaction.state.log.replication.factor", "1");

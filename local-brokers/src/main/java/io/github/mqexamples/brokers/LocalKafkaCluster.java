@@ -1,6 +1,7 @@
 package io.github.mqexamples.brokers;
 
 import java.io.ByteArrayOutputStream;
+import java.io.File;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.io.UncheckedIOException;
@@ -13,6 +14,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
 import kafka.server.KafkaConfig;
@@ -29,6 +31,10 @@ import org.apache.kafka.common.utils.Time;
  * cluster, and so do new topics by default. {@link #stopBroker(int)} takes one broker away (a controlled
  * shutdown), {@link #startBroker(int)} brings it back on the same data.
  *
+ * <p>{@link #launchWithBrokerProcesses(int)} runs each broker in a JVM of its own instead (the controller stays
+ * here), so that {@link #killBroker(int)} can end one the way a crash does: SIGKILL, no goodbye to the controller
+ * or the clients, requests in flight left unanswered.
+ *
  * <p>One controller plus brokers, rather than three combined broker-controllers: three combined KRaft nodes do
  * not start in one JVM.
  */
@@ -39,11 +45,14 @@ public final class LocalKafkaCluster implements AutoCloseable {
     private final Path dataDir;
     private final int controllerPort;
     private final Map<Integer, Integer> brokerPorts = new LinkedHashMap<>();
+    private final boolean brokerProcesses;
     private final Map<Integer, KafkaRaftServer> running = new LinkedHashMap<>();
+    private final Map<Integer, Process> processes = new LinkedHashMap<>();
     private KafkaRaftServer controller;
 
-    private LocalKafkaCluster(Path dataDir, int brokers, int firstPort) {
+    private LocalKafkaCluster(Path dataDir, int brokers, int firstPort, boolean brokerProcesses) {
         this.dataDir = dataDir;
+        this.brokerProcesses = brokerProcesses;
         this.controllerPort = FreePorts.next();
         for (int id = 1; id <= brokers; id++) {
             brokerPorts.put(id, firstPort == 0 ? FreePorts.next() : firstPort + id - 1);
@@ -57,9 +66,21 @@ public final class LocalKafkaCluster implements AutoCloseable {
 
     /** As {@link #launch(int)}, the brokers on ports {@code firstPort}, {@code firstPort + 1}...; 0 = free ports. */
     public static LocalKafkaCluster launch(int brokers, int firstPort) {
+        return launch(brokers, firstPort, false);
+    }
+
+    /**
+     * As {@link #launch(int)}, each broker in a child JVM ({@link KafkaBrokerProcess}) on this JVM's class path,
+     * so that {@link #killBroker(int)} can kill it outright. The child JVMs are killed when this one exits.
+     */
+    public static LocalKafkaCluster launchWithBrokerProcesses(int brokers) {
+        return launch(brokers, 0, true);
+    }
+
+    private static LocalKafkaCluster launch(int brokers, int firstPort, boolean brokerProcesses) {
         try {
             LocalKafkaCluster cluster = new LocalKafkaCluster(Files.createTempDirectory("mq-examples-kafka-cluster-"),
-                    brokers, firstPort);
+                    brokers, firstPort, brokerProcesses);
             String clusterId = Uuid.randomUuid().toString();
             cluster.format(cluster.controllerProperties(), "controller", clusterId);
             for (int id : cluster.brokerPorts.keySet()) {
@@ -85,6 +106,16 @@ public final class LocalKafkaCluster implements AutoCloseable {
 
     public List<Integer> brokerIds() {
         return new ArrayList<>(brokerPorts.keySet());
+    }
+
+    /** Where broker {@code id} keeps its partitions (log.dirs): a directory per partition, such as topic-0. */
+    public Path logDir(int id) {
+        return dataDir.resolve("broker-" + id);
+    }
+
+    /** host:port of broker {@code id} alone. */
+    public String bootstrapServer(int id) {
+        return "127.0.0.1:" + brokerPorts.get(id);
     }
 
     private Properties common() {
@@ -114,7 +145,7 @@ public final class LocalKafkaCluster implements AutoCloseable {
         p.put("listeners", "PLAINTEXT://127.0.0.1:" + port);
         p.put("advertised.listeners", "PLAINTEXT://127.0.0.1:" + port);
         p.put("inter.broker.listener.name", "PLAINTEXT");
-        p.put("log.dirs", dataDir.resolve("broker-" + id).toString());
+        p.put("log.dirs", logDir(id).toString());
         // Every copy counts: 3 replicas, of which 2 must have a record before acks=all is answered.
         String copies = String.valueOf(Math.min(3, brokerPorts.size()));
         String inSync = String.valueOf(Math.min(2, brokerPorts.size()));
@@ -145,7 +176,11 @@ public final class LocalKafkaCluster implements AutoCloseable {
 
     /** Starts (or restarts, on its data) broker {@code id}. */
     public synchronized void startBroker(int id) {
-        if (running.containsKey(id)) {
+        if (running.containsKey(id) || processes.containsKey(id)) {
+            return;
+        }
+        if (brokerProcesses) {
+            processes.put(id, startProcess(id));
             return;
         }
         KafkaRaftServer server = new KafkaRaftServer(KafkaConfig.fromProps(brokerProperties(id), false), Time.SYSTEM);
@@ -153,13 +188,113 @@ public final class LocalKafkaCluster implements AutoCloseable {
         running.put(id, server);
     }
 
-    /** Stops broker {@code id} (a controlled shutdown: its partitions' leadership moves to the others). */
+    private Process startProcess(int id) {
+        try {
+            Path config = dataDir.resolve("broker-" + id + "-process.properties");
+            try (var out = Files.newOutputStream(config)) {
+                brokerProperties(id).store(out, "mq-examples local Kafka cluster: broker " + id + " in its own JVM");
+            }
+            // Small and quick to start: a test broker holds a few partitions; C1 alone starts it sooner.
+            List<String> command = List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                    "-Xmx384m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1",
+                    "-cp", System.getProperty("java.class.path"), KafkaBrokerProcess.class.getName(), config.toString());
+            File log = dataDir.resolve("broker-" + id + ".log").toFile();
+            // stdin stays a pipe from this JVM: the child halts when it closes, so no broker outlives us.
+            Process process = new ProcessBuilder(command).redirectErrorStream(true)
+                    .redirectOutput(ProcessBuilder.Redirect.appendTo(log)).start();
+            CHILDREN.add(process);
+            return process;
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /** Broker processes still alive when this JVM exits (a test that failed before close()) are killed. */
+    private static final List<Process> CHILDREN = new CopyOnWriteArrayList<>();
+
+    static {
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> CHILDREN.stream().filter(Process::isAlive)
+                .forEach(Process::destroyForcibly), "kill-kafka-broker-processes"));
+    }
+
+    /**
+     * Stops broker {@code id} (a controlled shutdown: its partitions' leadership moves to the others before it
+     * goes). A broker in its own JVM gets SIGTERM, as from {@code kafka-server-stop.sh}.
+     */
     public synchronized void stopBroker(int id) {
         KafkaRaftServer server = running.remove(id);
         if (server != null) {
             server.shutdown();
             server.awaitShutdown();
         }
+        Process process = processes.remove(id);
+        if (process != null) {
+            process.destroy();
+            awaitExit(process, Duration.ofSeconds(60));
+        }
+    }
+
+    /**
+     * Kills broker {@code id} with SIGKILL, like {@code kill -9} or a machine losing power: no controlled
+     * shutdown, connections cut with requests in flight. The controller notices only when its heartbeats stop
+     * (broker.session.timeout.ms, 9 s); until then the partitions it led have no leader that answers. Only for a
+     * cluster from {@link #launchWithBrokerProcesses(int)}.
+     */
+    public synchronized void killBroker(int id) {
+        Process process = processes.remove(id);
+        if (process == null) {
+            throw new IllegalStateException("broker " + id + " is not a running broker process: only a cluster from"
+                    + " launchWithBrokerProcesses can have a broker killed");
+        }
+        process.destroyForcibly();
+        awaitExit(process, Duration.ofSeconds(30));
+    }
+
+    /**
+     * Freezes broker {@code id} with SIGSTOP, like a broker that hangs (a long GC pause, a stuck disk): its
+     * connections stay open and take requests, and nothing answers them, not even the followers' fetches.
+     * {@link #thawBroker(int)} lets it go on (SIGCONT); {@link #killBroker(int)} still kills it. Only for a cluster
+     * from {@link #launchWithBrokerProcesses(int)}, on a system with {@code kill}.
+     */
+    public synchronized void freezeBroker(int id) {
+        signal(id, "STOP");
+    }
+
+    /** Lets a frozen broker go on where it stopped (SIGCONT). */
+    public synchronized void thawBroker(int id) {
+        signal(id, "CONT");
+    }
+
+    private void signal(int id, String signal) {
+        Process process = processes.get(id);
+        if (process == null) {
+            throw new IllegalStateException("broker " + id + " is not a running broker process");
+        }
+        try {
+            Process kill = new ProcessBuilder("kill", "-" + signal, String.valueOf(process.pid()))
+                    .redirectErrorStream(true).start();
+            String output = new String(kill.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+            if (!kill.waitFor(10, TimeUnit.SECONDS) || kill.exitValue() != 0) {
+                throw new IllegalStateException("kill -" + signal + " " + process.pid() + " failed: " + output);
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private static void awaitExit(Process process, Duration timeout) {
+        try {
+            if (!process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
+                process.destroyForcibly().waitFor();
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            process.destroyForcibly();
+        }
+        CHILDREN.remove(process);
     }
 
     private void awaitBrokers(int count, Duration timeout) {
@@ -169,6 +304,13 @@ public final class LocalKafkaCluster implements AutoCloseable {
         Exception last = null;
         try (Admin admin = Admin.create(p)) {
             while (System.nanoTime() < deadline) {
+                for (var child : processes.entrySet()) {
+                    if (!child.getValue().isAlive()) {
+                        throw new IllegalStateException("Kafka broker " + child.getKey() + " (a child JVM) exited"
+                                + " while starting; its output is in " + dataDir.resolve("broker-" + child.getKey()
+                                + ".log") + ":\n" + tail(dataDir.resolve("broker-" + child.getKey() + ".log")));
+                    }
+                }
                 try {
                     if (admin.describeCluster().nodes().get(5, TimeUnit.SECONDS).size() >= count) {
                         return;
@@ -183,6 +325,15 @@ public final class LocalKafkaCluster implements AutoCloseable {
             }
         }
         throw new IllegalStateException("the Kafka cluster did not have " + count + " brokers within " + timeout, last);
+    }
+
+    private static String tail(Path file) {
+        try {
+            List<String> lines = Files.readAllLines(file, StandardCharsets.UTF_8);
+            return String.join("\n", lines.subList(Math.max(0, lines.size() - 30), lines.size()));
+        } catch (IOException e) {
+            return "(unreadable: " + e + ")";
+        }
     }
 
     /**
@@ -230,6 +381,10 @@ public final class LocalKafkaCluster implements AutoCloseable {
     public synchronized void close() {
         for (int id : new ArrayList<>(running.keySet())) {
             stopBroker(id);
+        }
+        // The data goes with them: no controlled shutdown to wait for.
+        for (int id : new ArrayList<>(processes.keySet())) {
+            killBroker(id);
         }
         if (controller != null) {
             controller.shutdown();

@@ -144,6 +144,7 @@ public final class KafkaProducerExample {
         AtomicInteger acknowledged = new AtomicInteger();
         AtomicInteger failed = new AtomicInteger();
         int notSent = 0;
+        long retried;
         Load load = config.load();
         Pacer pacer = new Pacer(load.rate());
         Throughput throughput = new Throughput("sent", log, !load.logMessages());
@@ -195,11 +196,18 @@ public final class KafkaProducerExample {
             }
             // Wait until every record sent so far is acknowledged or failed.
             producer.flush();
+            retried = retriedRecordSends(producer);
         } catch (org.apache.kafka.common.errors.TimeoutException e) {
             throw KafkaErrors.unreachable(config.bootstrapServers(), e);
         }
         if (throughput.worthASummary()) {
             log.info(throughput.summary());
+        }
+        if (retried > 0) {
+            // Retries are quiet (a WARN line from the client at most); say how many there were, so that a person
+            // who stopped a broker mid-stream sees the client work around it, and why that wrote nothing twice.
+            log.info("the client retried {} record send(s) (a leader moved, a broker went away or a request timed"
+                    + " out); idempotence keeps a retried record from being written twice", retried);
         }
         Result result = new Result(config.count(), acknowledged.get(), failed.get());
         if (result.allAcknowledged()) {
@@ -209,6 +217,18 @@ public final class KafkaProducerExample {
                     result.count(), result.failed(), notSent);
         }
         return result;
+    }
+
+    /**
+     * How many record sends the client retried: record-retry-total counts each record of a batch sent again (after
+     * a retriable error such as NOT_LEADER_OR_FOLLOWER, or a connection lost with the batch in flight).
+     */
+    static long retriedRecordSends(KafkaProducer<?, ?> producer) {
+        return producer.metrics().entrySet().stream()
+                .filter(e -> e.getKey().name().equals("record-retry-total")
+                        && e.getKey().group().equals("producer-metrics"))
+                .mapToLong(e -> ((Number) e.getValue().metricValue()).longValue())
+                .sum();
     }
 
     /**
