@@ -1,0 +1,69 @@
+package io.github.mqexamples.it;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The README is a map to the code and the walkthroughs: every relative link in it and in docs/ must lead to a file
+ * that exists and, with a #fragment, to a heading of that file (as the code hosts make anchors of headings).
+ */
+class DocsLinksIT {
+
+    static final Pattern LINK = Pattern.compile("\\]\\(([^)\\s]+)\\)");
+
+    @Test
+    void everyRelativeLinkLeadsToAFileAndHeadingThatExist() throws IOException {
+        Path root = Path.of(System.getProperty("mq.examples.root", "..")).toAbsolutePath().normalize();
+        List<Path> documents = new ArrayList<>(List.of(root.resolve("README.md")));
+        try (Stream<Path> docs = Files.list(root.resolve("docs"))) {
+            docs.filter(p -> p.toString().endsWith(".md")).sorted().forEach(documents::add);
+        }
+        List<String> broken = new ArrayList<>();
+        int checked = 0;
+        for (Path document : documents) {
+            Matcher m = LINK.matcher(Files.readString(document));
+            while (m.find()) {
+                String link = m.group(1);
+                if (link.matches("[a-z]+:.*")) {
+                    continue; // http://, https://, mailto: are not files of this repository
+                }
+                checked++;
+                int hash = link.indexOf('#');
+                Path target = hash == 0 ? document : document.getParent().resolve(hash < 0 ? link : link.substring(0, hash));
+                if (!Files.exists(target)) {
+                    broken.add(root.relativize(document) + ": " + link + " (no such file)");
+                } else if (hash >= 0 && !anchors(target).contains(link.substring(hash + 1))) {
+                    broken.add(root.relativize(document) + ": " + link + " (no such heading)");
+                }
+            }
+        }
+        assertTrue(checked > 50, "the README links to the code: only " + checked + " links found");
+        assertEquals(List.of(), broken);
+    }
+
+    /** The anchors of a Markdown file's headings: lower case, punctuation dropped, spaces as hyphens. */
+    static List<String> anchors(Path markdown) throws IOException {
+        List<String> anchors = new ArrayList<>();
+        boolean code = false;
+        for (String line : Files.readAllLines(markdown)) {
+            if (line.startsWith("```")) {
+                code = !code;
+            } else if (!code && line.matches("#{1,6} .*")) {
+                anchors.add(line.replaceFirst("#+ ", "").toLowerCase(Locale.ROOT)
+                        .replaceAll("[^a-z0-9 _-]", "").replace(' ', '-'));
+            }
+        }
+        return anchors;
+    }
+}
