@@ -70,6 +70,12 @@ class ThroughputModeIT {
                 "--log-messages", "false").exitCode());
         assertEquals(0, rabbitConsumer.awaitExit(RUN), rabbitConsumer.output());
         assertLatencyP50Below(50, rabbitConsumer);
+        // The premise: the 20 messages did wait for their turn. The consumer's clock runs from the first message
+        // it received to the last: 19 turns of 100 ms, less at most the 1 s the pacer catches up on.
+        Matcher received = Pattern.compile("20 messages received in ([\\d.]+) s").matcher(rabbitConsumer.output());
+        assertTrue(received.find(), rabbitConsumer.output());
+        assertTrue(Double.parseDouble(received.group(1)) >= 0.85,
+                "the 20 paced messages arrived within " + received.group(1) + " s: --rate 10 not applied");
 
         String topic = Await.unique("paced");
         Map<String, String> kafka = KafkaTests.env(TestBrokers.kafka().bootstrapServers(), topic, topic);
