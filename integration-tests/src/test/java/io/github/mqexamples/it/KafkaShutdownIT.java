@@ -30,8 +30,9 @@ class KafkaShutdownIT {
         consumer.awaitLine(l -> l.contains("value='Hello Kafka! #2'"), RUN);
         long t0 = System.nanoTime();
         consumer.terminate();
-        assertEquals(0, consumer.awaitExit(Duration.ofSeconds(15)), consumer.output());
-        assertTrue(System.nanoTime() - t0 < Duration.ofSeconds(10).toNanos(), "exited within a few seconds");
+        assertEquals(0, consumer.awaitExit(Duration.ofSeconds(30)), consumer.output());
+        // Not stuck until the 20 s shutdown timeout; what it finished is checked below, not guessed from the time.
+        assertTrue(System.nanoTime() - t0 < Duration.ofSeconds(15).toNanos(), "exited within seconds");
 
         List<Matcher> received = KafkaTests.received(consumer);
         int processed = received.size();

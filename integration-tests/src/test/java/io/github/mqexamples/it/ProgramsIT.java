@@ -152,7 +152,7 @@ class ProgramsIT {
         Programs.Running consumer = Programs.start("kafka-consumer", kafkaEnv(Await.unique("sigterm")));
         consumer.awaitLine(l -> l.contains("assigned partitions"), RUN);
         consumer.terminate();
-        assertEquals(0, consumer.awaitExit(Duration.ofSeconds(10)), consumer.output());
+        assertEquals(0, consumer.awaitExit(Duration.ofSeconds(30)), consumer.output());
         assertContains(consumer.output(), "stopped after 0 record(s)");
     }
 }

@@ -24,8 +24,9 @@ class RabbitMqShutdownIT {
         consumer.awaitLine(l -> l.contains("received 'Hello World! #1'"), Duration.ofSeconds(60));
         long t0 = System.nanoTime();
         consumer.terminate();
-        assertEquals(0, consumer.awaitExit(Duration.ofSeconds(15)), consumer.output());
-        assertTrue(System.nanoTime() - t0 < Duration.ofSeconds(10).toNanos(), "exits within a few seconds");
+        assertEquals(0, consumer.awaitExit(Duration.ofSeconds(30)), consumer.output());
+        // Not stuck until the 30 s shutdown timeout; what it finished is checked below, not guessed from the time.
+        assertTrue(System.nanoTime() - t0 < Duration.ofSeconds(20).toNanos(), "exits within seconds");
         assertContains(consumer.output(), "stopped after 1 message(s)");
 
         // #1 was finished and acked; the four sent ahead went back to the queue. None lost, none doubled.

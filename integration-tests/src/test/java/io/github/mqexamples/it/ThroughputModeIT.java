@@ -69,7 +69,7 @@ class ThroughputModeIT {
         assertEquals(0, Programs.run(RUN, "rabbitmq-producer", rabbit, "--count", "20", "--rate", "10",
                 "--log-messages", "false").exitCode());
         assertEquals(0, rabbitConsumer.awaitExit(RUN), rabbitConsumer.output());
-        assertLatencyP50Below(50, rabbitConsumer);
+        assertLatencyP50Below(75, rabbitConsumer);
         // The premise: the 20 messages did wait for their turn. The consumer's clock runs from the first message
         // it received to the last: 19 turns of 100 ms, less at most the 1 s the pacer catches up on.
         Matcher received = Pattern.compile("20 messages received in ([\\d.]+) s").matcher(rabbitConsumer.output());
@@ -87,7 +87,7 @@ class ThroughputModeIT {
         assertEquals(0, Programs.run(RUN, "kafka-producer", kafka, "--count", "20", "--rate", "10",
                 "--log-messages", "false").exitCode());
         assertEquals(0, kafkaConsumer.awaitExit(RUN), kafkaConsumer.output());
-        assertLatencyP50Below(50, kafkaConsumer);
+        assertLatencyP50Below(75, kafkaConsumer);
         // The premise: the 20 records did wait for their turn, as the send times in their headers show; without
         // --rate they would leave at once, and any latency would be low. 19 turns of 100 ms, less at most the 1 s
         // the pacer catches up on when the first send came late.
@@ -99,6 +99,7 @@ class ThroughputModeIT {
         assertTrue(spanMs >= 850, "the 20 paced records were sent within " + spanMs + " ms: --rate 10 not applied");
     }
 
+    /** Below 75 ms: a loaded machine's trip through the broker fits, the 100 ms wait between sends would not. */
     private static void assertLatencyP50Below(double ms, Programs.Running consumer) {
         Matcher m = Pattern.compile("latency p50 ([\\d.]+) ms").matcher(consumer.output());
         assertTrue(m.find(), consumer.output());
