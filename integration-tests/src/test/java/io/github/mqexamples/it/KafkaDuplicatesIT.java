@@ -6,7 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.github.mqexamples.common.Deduplicator;
-import io.github.mqexamples.common.SimulatedWork;
+import io.github.mqexamples.kafka.consumer.KafkaConsumerConfig;
 import io.github.mqexamples.kafka.consumer.KafkaConsumerExample;
 import io.github.mqexamples.kafka.producer.KafkaProducerExample;
 import java.time.Duration;
@@ -46,8 +46,8 @@ class KafkaDuplicatesIT {
         Deduplicator applied = new Deduplicator(1_000);
 
         // The first member applies #1 to #9 of its batch and dies at #10, before the batch's commit.
-        KafkaConsumerExample first = new KafkaConsumerExample(new KafkaConsumerExample.Config(servers, topic, group, 0,
-                SimulatedWork.none(), 3, Duration.ofSeconds(2), "sync", applied), r -> {
+        KafkaConsumerExample first = new KafkaConsumerExample(KafkaConsumerConfig.builder(servers, topic, group)
+                .retryDelay(Duration.ofSeconds(2)).applied(applied).build(), r -> {
                     if (r.value().equals("Hello Kafka! #10")) {
                         throw new Crash();
                     }
@@ -61,8 +61,9 @@ class KafkaDuplicatesIT {
         assertTrue(committed < appliedByFirst, "applied " + appliedByFirst + " but committed only " + committed);
 
         // The next member reads again from the committed offset: what the first applied is recognised.
-        KafkaConsumerExample second = new KafkaConsumerExample(new KafkaConsumerExample.Config(servers, topic, group,
-                (int) (10 - committed), SimulatedWork.none(), 3, Duration.ofSeconds(2), "sync", applied), r -> effects.add(r.value()));
+        KafkaConsumerExample second = new KafkaConsumerExample(KafkaConsumerConfig.builder(servers, topic, group)
+                .maxMessages((int) (10 - committed)).retryDelay(Duration.ofSeconds(2)).applied(applied).build(),
+                r -> effects.add(r.value()));
         assertEquals(10 - committed, (long) Await.within(Duration.ofSeconds(60), second::run));
         assertEquals(appliedByFirst - committed, second.duplicatesSkipped(), "read twice, skipped by message-id");
         assertEquals(10, effects.size(), "each of the 10 applied exactly once: " + effects);
@@ -82,8 +83,8 @@ class KafkaDuplicatesIT {
         // effect and its id are written in one transaction. It outlives the consumers, as a database would.
         List<String> effects = Collections.synchronizedList(new ArrayList<>());
         Deduplicator applied = new Deduplicator(1_000);
-        KafkaConsumerExample.Config config = new KafkaConsumerExample.Config(servers, topic, group, 10,
-                SimulatedWork.none(), 3, Duration.ofSeconds(2), "sync", applied);
+        KafkaConsumerConfig config = KafkaConsumerConfig.builder(servers, topic, group).maxMessages(10)
+                .retryDelay(Duration.ofSeconds(2)).applied(applied).build();
 
         KafkaConsumerExample first = new KafkaConsumerExample(config, r -> effects.add(r.value()));
         assertEquals(10, Await.within(Duration.ofSeconds(60), first::run));

@@ -3,6 +3,7 @@ package io.github.mqexamples.it;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.github.mqexamples.kafka.consumer.KafkaConsumerConfig;
 import io.github.mqexamples.kafka.consumer.KafkaConsumerExample;
 import io.github.mqexamples.kafka.producer.KafkaProducerExample;
 import java.time.Duration;
@@ -33,7 +34,7 @@ class KafkaPartitionsIT {
 
         List<ConsumerRecord<String, String>> received = Collections.synchronizedList(new ArrayList<>());
         KafkaConsumerExample consumer = new KafkaConsumerExample(
-                new KafkaConsumerExample.Config(servers, topic, group, 60), received::add);
+                KafkaConsumerConfig.builder(servers, topic, group).maxMessages(60).build(), received::add);
         assertEquals(60, Await.within(Duration.ofSeconds(60), consumer::run));
 
         Set<Integer> partitions = received.stream().map(ConsumerRecord::partition).collect(Collectors.toCollection(TreeSet::new));

@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.github.mqexamples.brokers.LocalKafka;
+import io.github.mqexamples.kafka.consumer.KafkaConsumerConfig;
 import io.github.mqexamples.kafka.consumer.KafkaConsumerExample;
 import io.github.mqexamples.kafka.producer.KafkaProducerExample;
 import java.time.Duration;
@@ -51,7 +52,7 @@ class KafkaPersistenceIT {
     static List<String> consume(String servers, String topic, String group, int count) throws Exception {
         List<ConsumerRecord<String, String>> received = Collections.synchronizedList(new ArrayList<>());
         KafkaConsumerExample consumer = new KafkaConsumerExample(
-                new KafkaConsumerExample.Config(servers, topic, group, count), received::add);
+                KafkaConsumerConfig.builder(servers, topic, group).maxMessages(count).build(), received::add);
         assertEquals(count, Await.within(Duration.ofSeconds(90), consumer::run));
         return received.stream().map(ConsumerRecord::value).toList();
     }
