@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.github.mqexamples.common.Deduplicator;
 import io.github.mqexamples.kafka.consumer.KafkaConsumerConfig;
 import io.github.mqexamples.kafka.consumer.KafkaConsumerExample;
+import io.github.mqexamples.kafka.producer.KafkaProducerConfig;
 import io.github.mqexamples.kafka.producer.KafkaProducerExample;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -40,8 +41,8 @@ class KafkaDuplicatesIT {
         String servers = TestBrokers.kafka().bootstrapServers();
         String topic = Await.unique("crash");
         String group = topic + "-group";
-        assertTrue(new KafkaProducerExample(new KafkaProducerExample.Config(servers, topic, 1, (short) 1, 10,
-                "Hello Kafka!", null)).send().allAcknowledged());
+        assertTrue(new KafkaProducerExample(KafkaProducerConfig.builder(servers, topic).partitions(1)
+                .count(10).build()).send().allAcknowledged());
         List<String> effects = Collections.synchronizedList(new ArrayList<>());
         Deduplicator applied = new Deduplicator(1_000);
 
@@ -76,8 +77,8 @@ class KafkaDuplicatesIT {
         String servers = TestBrokers.kafka().bootstrapServers();
         String topic = Await.unique("duplicates");
         String group = topic + "-group";
-        assertTrue(new KafkaProducerExample(new KafkaProducerExample.Config(servers, topic, 1, (short) 1, 10,
-                "Hello Kafka!", null)).send().allAcknowledged());
+        assertTrue(new KafkaProducerExample(KafkaProducerConfig.builder(servers, topic).partitions(1)
+                .count(10).build()).send().allAcknowledged());
 
         // Where the effects go, and the ids of what was applied: in a real service, one database, where the
         // effect and its id are written in one transaction. It outlives the consumers, as a database would.

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.github.mqexamples.kafka.consumer.KafkaConsumerConfig;
 import io.github.mqexamples.kafka.consumer.KafkaConsumerExample;
+import io.github.mqexamples.kafka.producer.KafkaProducerConfig;
 import io.github.mqexamples.kafka.producer.KafkaProducerExample;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -56,7 +57,7 @@ class KafkaPartitionsIT {
 
     static KafkaProducerExample.Result send(String servers, String topic, int count, String message, String key)
             throws Exception {
-        return new KafkaProducerExample(new KafkaProducerExample.Config(servers, topic, 3, (short) 1, count, message,
-                key)).send();
+        return new KafkaProducerExample(KafkaProducerConfig.builder(servers, topic).count(count).message(message)
+                .key(key).build()).send();
     }
 }

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.github.mqexamples.brokers.LocalKafka;
 import io.github.mqexamples.kafka.consumer.KafkaConsumerConfig;
 import io.github.mqexamples.kafka.consumer.KafkaConsumerExample;
+import io.github.mqexamples.kafka.producer.KafkaProducerConfig;
 import io.github.mqexamples.kafka.producer.KafkaProducerExample;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -26,8 +27,8 @@ class KafkaPersistenceIT {
             String servers = broker.bootstrapServers();
             String topic = "persistent";
             String group = "persistent-group";
-            assertTrue(new KafkaProducerExample(new KafkaProducerExample.Config(servers, topic, 1, (short) 1, 10,
-                    "Hello Kafka!", null)).send().allAcknowledged());
+            assertTrue(new KafkaProducerExample(KafkaProducerConfig.builder(servers, topic).partitions(1)
+                    .count(10).build()).send().allAcknowledged());
             List<String> before = consume(servers, topic, group, 4);
             assertEquals(List.of("Hello Kafka! #1", "Hello Kafka! #2", "Hello Kafka! #3", "Hello Kafka! #4"), before);
             assertEquals(4, KafkaTests.committedTotal(servers, group, topic));

@@ -9,6 +9,7 @@ import io.github.mqexamples.brokers.FreePorts;
 import io.github.mqexamples.common.BrokerException;
 import io.github.mqexamples.kafka.consumer.KafkaConsumerConfig;
 import io.github.mqexamples.kafka.consumer.KafkaConsumerExample;
+import io.github.mqexamples.kafka.producer.KafkaProducerConfig;
 import io.github.mqexamples.kafka.producer.KafkaProducerExample;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -44,8 +45,8 @@ class KafkaRoundTripIT {
     }
 
     static KafkaProducerExample.Result send(String topic, int count, String key) throws Exception {
-        return new KafkaProducerExample(new KafkaProducerExample.Config(kafka.bootstrapServers(), topic, 3, (short) 1,
-                count, "Hello Kafka!", key)).send();
+        return new KafkaProducerExample(KafkaProducerConfig.builder(kafka.bootstrapServers(), topic)
+                .count(count).key(key).build()).send();
     }
 
     static List<ConsumerRecord<String, String>> consume(String topic, String group, int count) throws Exception {
@@ -122,7 +123,7 @@ class KafkaRoundTripIT {
         String nowhere = "127.0.0.1:" + FreePorts.next();
         // Producer and consumer side by side: each only waits for its timeout.
         CompletableFuture<Long> producerGaveUp = CompletableFuture.supplyAsync(() -> millisUntilGivenUp(() ->
-                new KafkaProducerExample(new KafkaProducerExample.Config(nowhere, "t", 1, (short) 1, 1, "x", null))
+                new KafkaProducerExample(KafkaProducerConfig.builder(nowhere, "t").partitions(1).message("x").build())
                         .send(), nowhere));
         CompletableFuture<Long> consumerGaveUp = CompletableFuture.supplyAsync(() -> millisUntilGivenUp(() ->
                 new KafkaConsumerExample(KafkaConsumerConfig.builder(nowhere, "t", "g").maxMessages(1).build(),

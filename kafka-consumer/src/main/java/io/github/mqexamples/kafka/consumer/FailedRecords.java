@@ -1,15 +1,12 @@
 package io.github.mqexamples.kafka.consumer;
 
 import io.github.mqexamples.common.kafka.KafkaDelivery;
-import io.github.mqexamples.common.kafka.KafkaErrors;
 import io.github.mqexamples.common.kafka.KafkaTopics;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
 import java.util.concurrent.ExecutionException;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.TopicDescription;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
@@ -81,21 +78,14 @@ final class FailedRecords implements AutoCloseable {
      */
     static List<String> createTopics(KafkaConsumerConfig config) throws InterruptedException {
         try (Admin admin = KafkaTopics.admin(config.bootstrapServers())) {
-            int brokers;
-            try {
-                // The client would retry an unreachable cluster quietly forever; ask once, and say so.
-                brokers = admin.describeCluster().nodes()
-                        .get(KafkaErrors.FIRST_CONTACT_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS).size();
-            } catch (TimeoutException | ExecutionException e) {
-                throw KafkaErrors.unreachable(config.bootstrapServers(), e);
-            }
+            int brokers = KafkaTopics.brokers(admin, config.bootstrapServers());
             TopicDescription main = KafkaTopics.describe(admin, config.topic()).orElse(null);
             int partitions = main == null ? 3 : main.partitions().size();
             // As many copies as the main topic has, if that many brokers are up right now.
             short replication = (short) Math.min(brokers, main == null ? 1 : main.partitions().get(0).replicas().size());
             String retry = retryTopic(config.topic());
-            KafkaTopics.createIfMissing(admin, List.of(retry, deadLetterTopic(config.topic())), partitions, replication,
-                    Map.of());
+            KafkaTopics.createIfMissing(admin, config.bootstrapServers(), List.of(retry, deadLetterTopic(config.topic())),
+                    partitions, replication, Map.of());
             // With a single attempt nothing is ever retried: the retry topic is not read.
             return config.maxAttempts() > 1 ? List.of(config.topic(), retry) : List.of(config.topic());
         }

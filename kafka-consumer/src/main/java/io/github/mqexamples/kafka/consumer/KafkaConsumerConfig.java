@@ -1,5 +1,6 @@
 package io.github.mqexamples.kafka.consumer;
 
+import io.github.mqexamples.common.ConsumerConfigBuilder;
 import io.github.mqexamples.common.Deduplicator;
 import io.github.mqexamples.common.SimulatedWork;
 import java.time.Duration;
@@ -9,12 +10,7 @@ import java.time.Duration;
  * {@code KafkaConsumerConfig.builder(servers, topic, group).maxMessages(5).build()}; what is not named keeps the
  * program's default (KafkaConsumerConfigTest checks that the builder and the flags agree).
  *
- * @param maxMessages    0 = until stopped
- * @param maxAttempts    attempts per record before it is dead-lettered (1 = no retry)
- * @param applied        the ids of records whose effect was applied; null = a new in-memory one
- * @param logMessages    a line per record; false = a progress line each second
- * @param maxPollRecords records one poll() hands out (max.poll.records)
- * @param commitInterval least time between two commits; zero = after every batch
+ * @param applied the ids of records whose effect was applied; null = a new in-memory one
  */
 public record KafkaConsumerConfig(String bootstrapServers, String topic, String group, int maxMessages,
                                   SimulatedWork work, int maxAttempts, Duration retryDelay, CommitMode commit,
@@ -28,18 +24,13 @@ public record KafkaConsumerConfig(String bootstrapServers, String topic, String 
         return new Builder(bootstrapServers, topic, group);
     }
 
-    /** The program's defaults, until a setter says otherwise. */
-    public static final class Builder {
+    /** The program's defaults, until a setter says otherwise (those both consumers have: ConsumerConfigBuilder). */
+    public static final class Builder extends ConsumerConfigBuilder<Builder> {
         private final String bootstrapServers;
         private final String topic;
         private final String group;
-        private int maxMessages;
-        private SimulatedWork work = SimulatedWork.none();
-        private int maxAttempts = 3;
-        private Duration retryDelay = Duration.ofSeconds(5);
         private CommitMode commit = CommitMode.SYNC;
         private Deduplicator applied;
-        private boolean logMessages = true;
         private int maxPollRecords = DEFAULT_MAX_POLL_RECORDS;
         private Duration commitInterval = Duration.ZERO;
 
@@ -49,47 +40,25 @@ public record KafkaConsumerConfig(String bootstrapServers, String topic, String 
             this.group = group;
         }
 
-        public Builder maxMessages(int maxMessages) {
-            this.maxMessages = maxMessages;
-            return this;
-        }
-
-        public Builder work(SimulatedWork work) {
-            this.work = work;
-            return this;
-        }
-
-        public Builder maxAttempts(int maxAttempts) {
-            this.maxAttempts = maxAttempts;
-            return this;
-        }
-
-        public Builder retryDelay(Duration retryDelay) {
-            this.retryDelay = retryDelay;
-            return this;
-        }
-
+        /** --commit: commitSync or commitAsync after each batch. */
         public Builder commit(CommitMode commit) {
             this.commit = commit;
             return this;
         }
 
-        /** Where the ids of applied records are kept: one that outlives the consumer, as a database would. */
+        /** Where the ids of applied records are kept: one that outlives the consumer, as a database would (tests). */
         public Builder applied(Deduplicator applied) {
             this.applied = applied;
             return this;
         }
 
-        public Builder logMessages(boolean logMessages) {
-            this.logMessages = logMessages;
-            return this;
-        }
-
+        /** --max-poll-records: what one poll() hands out (max.poll.records). */
         public Builder maxPollRecords(int maxPollRecords) {
             this.maxPollRecords = maxPollRecords;
             return this;
         }
 
+        /** --commit-interval: least time between two commits; zero = after every batch. */
         public Builder commitInterval(Duration commitInterval) {
             this.commitInterval = commitInterval;
             return this;
