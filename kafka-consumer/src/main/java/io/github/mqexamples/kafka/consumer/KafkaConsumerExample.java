@@ -90,8 +90,8 @@ public final class KafkaConsumerExample {
             try {
                 while (!stopping) {
                     pauses.resumeDue(kafka, System.currentTimeMillis());
-                    // poll: the next records of the partitions this member owns. It is also where the client
-                    // heartbeats and rebalances happen (and the listener runs): call it often.
+                    // poll: the next records of the partitions this member owns. Rebalances happen inside it (the
+                    // listener runs there), and a member that does not poll within max.poll.interval.ms is dropped.
                     ConsumerRecords<String, byte[]> records = kafka.poll(pauses.pollTimeout(System.currentTimeMillis()));
                     handle(records, failed);
                     commit(stopping); // when stopping, this is the last commit: synchronous
