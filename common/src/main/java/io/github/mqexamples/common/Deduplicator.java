@@ -25,6 +25,12 @@ import java.util.Map;
  */
 public final class Deduplicator {
 
+    /**
+     * Ids a consumer remembers: far more than can be in flight at once (a RabbitMQ prefetch, a Kafka poll and its
+     * retries), so a message delivered again after a lost ack or commit is still recognised.
+     */
+    public static final int DEFAULT_CAPACITY = 100_000;
+
     private final UuidWindow uuids;
     private final Map<String, Boolean> others;
 

@@ -13,7 +13,12 @@ import java.util.concurrent.TimeUnit;
 public final class GracefulShutdown {
 
     private final CountDownLatch finished = new CountDownLatch(1);
-    private volatile boolean requested;
+
+    /** The consumer's loop, which returns once asked to stop. */
+    @FunctionalInterface
+    public interface Loop {
+        void run() throws Exception;
+    }
 
     private GracefulShutdown() {
     }
@@ -25,7 +30,6 @@ public final class GracefulShutdown {
             if (shutdown.finished.getCount() == 0) {
                 return; // the program ended by itself and is exiting with its own code
             }
-            shutdown.requested = true;
             requestStop.run();
             try {
                 boolean done = shutdown.finished.await(grace.toMillis(), TimeUnit.MILLISECONDS);
@@ -38,9 +42,17 @@ public final class GracefulShutdown {
         return shutdown;
     }
 
-    /** True once Ctrl-C or SIGTERM arrived. */
-    public boolean requested() {
-        return requested;
+    /**
+     * Runs {@code loop} with the hook installed: Ctrl-C / SIGTERM calls {@code requestStop}, waits up to
+     * {@code grace} for the loop to return (having committed or acknowledged what it processed), then exits 0.
+     */
+    public static void run(Loop loop, Runnable requestStop, Duration grace) throws Exception {
+        GracefulShutdown shutdown = install(requestStop, grace);
+        try {
+            loop.run();
+        } finally {
+            shutdown.finished();
+        }
     }
 
     /** The consumer has finished and closed; the hook may let the process exit. */

@@ -2,7 +2,6 @@ package io.github.mqexamples.common;
 
 import java.time.Instant;
 import java.util.Locale;
-import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
@@ -41,11 +40,7 @@ public final class Throughput implements AutoCloseable {
         this.what = what;
         this.log = log;
         if (progressLines) {
-            progress = Executors.newSingleThreadScheduledExecutor(r -> {
-                Thread t = new Thread(r, "progress");
-                t.setDaemon(true);
-                return t;
-            });
+            progress = DaemonScheduler.named("progress");
             long[] previous = {0, System.nanoTime()};
             progress.scheduleAtFixedRate(() -> {
                 long now = System.nanoTime();
@@ -65,6 +60,13 @@ public final class Throughput implements AutoCloseable {
     /** A summary is worth a line on long runs (progress lines on, or 1000 messages and more), not for three messages. */
     public boolean worthASummary() {
         return progress != null || messages.get() >= 1000;
+    }
+
+    /** Logs the {@link #summary()} when it is {@link #worthASummary() worth a line}. */
+    public void logSummary() {
+        if (worthASummary()) {
+            log.info(summary());
+        }
     }
 
     /** Microseconds since the epoch, the unit of {@link #SENT_AT_HEADER}. */

@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.github.mqexamples.brokers.LocalKafkaCluster;
+import io.github.mqexamples.kafka.consumer.KafkaConsumerConfig;
 import io.github.mqexamples.kafka.consumer.KafkaConsumerExample;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -135,7 +136,7 @@ class KafkaBrokerLossIT {
         try (Admin admin = KafkaTests.admin(servers)) {
             producer.awaitLine(l -> l.contains("value='Hello Kafka! #20'"), RUN);
             consumer = new KafkaConsumerExample(
-                    new KafkaConsumerExample.Config(servers, topic, "replicated-group", COUNT), received::add);
+                    KafkaConsumerConfig.builder(servers, topic, "replicated-group").maxMessages(COUNT).build(), received::add);
             Future<Integer> consuming = executor.submit(consumer::run);
             TopicDescription description = admin.describeTopics(List.of(topic)).allTopicNames().get().get(topic);
             description.partitions().forEach(p -> assertEquals(3, p.replicas().size()));

@@ -6,8 +6,9 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.github.mqexamples.common.Deduplicator;
-import io.github.mqexamples.common.SimulatedWork;
+import io.github.mqexamples.kafka.consumer.KafkaConsumerConfig;
 import io.github.mqexamples.kafka.consumer.KafkaConsumerExample;
+import io.github.mqexamples.kafka.producer.KafkaProducerConfig;
 import io.github.mqexamples.kafka.producer.KafkaProducerExample;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -40,14 +41,14 @@ class KafkaDuplicatesIT {
         String servers = TestBrokers.kafka().bootstrapServers();
         String topic = Await.unique("crash");
         String group = topic + "-group";
-        assertTrue(new KafkaProducerExample(new KafkaProducerExample.Config(servers, topic, 1, (short) 1, 10,
-                "Hello Kafka!", null)).send().allAcknowledged());
+        assertTrue(new KafkaProducerExample(KafkaProducerConfig.builder(servers, topic).partitions(1)
+                .count(10).build()).send().allAcknowledged());
         List<String> effects = Collections.synchronizedList(new ArrayList<>());
         Deduplicator applied = new Deduplicator(1_000);
 
         // The first member applies #1 to #9 of its batch and dies at #10, before the batch's commit.
-        KafkaConsumerExample first = new KafkaConsumerExample(new KafkaConsumerExample.Config(servers, topic, group, 0,
-                SimulatedWork.none(), 3, Duration.ofSeconds(2), "sync", applied), r -> {
+        KafkaConsumerExample first = new KafkaConsumerExample(KafkaConsumerConfig.builder(servers, topic, group)
+                .retryDelay(Duration.ofSeconds(2)).applied(applied).build(), r -> {
                     if (r.value().equals("Hello Kafka! #10")) {
                         throw new Crash();
                     }
@@ -61,8 +62,9 @@ class KafkaDuplicatesIT {
         assertTrue(committed < appliedByFirst, "applied " + appliedByFirst + " but committed only " + committed);
 
         // The next member reads again from the committed offset: what the first applied is recognised.
-        KafkaConsumerExample second = new KafkaConsumerExample(new KafkaConsumerExample.Config(servers, topic, group,
-                (int) (10 - committed), SimulatedWork.none(), 3, Duration.ofSeconds(2), "sync", applied), r -> effects.add(r.value()));
+        KafkaConsumerExample second = new KafkaConsumerExample(KafkaConsumerConfig.builder(servers, topic, group)
+                .maxMessages((int) (10 - committed)).retryDelay(Duration.ofSeconds(2)).applied(applied).build(),
+                r -> effects.add(r.value()));
         assertEquals(10 - committed, (long) Await.within(Duration.ofSeconds(60), second::run));
         assertEquals(appliedByFirst - committed, second.duplicatesSkipped(), "read twice, skipped by message-id");
         assertEquals(10, effects.size(), "each of the 10 applied exactly once: " + effects);
@@ -75,15 +77,15 @@ class KafkaDuplicatesIT {
         String servers = TestBrokers.kafka().bootstrapServers();
         String topic = Await.unique("duplicates");
         String group = topic + "-group";
-        assertTrue(new KafkaProducerExample(new KafkaProducerExample.Config(servers, topic, 1, (short) 1, 10,
-                "Hello Kafka!", null)).send().allAcknowledged());
+        assertTrue(new KafkaProducerExample(KafkaProducerConfig.builder(servers, topic).partitions(1)
+                .count(10).build()).send().allAcknowledged());
 
         // Where the effects go, and the ids of what was applied: in a real service, one database, where the
         // effect and its id are written in one transaction. It outlives the consumers, as a database would.
         List<String> effects = Collections.synchronizedList(new ArrayList<>());
         Deduplicator applied = new Deduplicator(1_000);
-        KafkaConsumerExample.Config config = new KafkaConsumerExample.Config(servers, topic, group, 10,
-                SimulatedWork.none(), 3, Duration.ofSeconds(2), "sync", applied);
+        KafkaConsumerConfig config = KafkaConsumerConfig.builder(servers, topic, group).maxMessages(10)
+                .retryDelay(Duration.ofSeconds(2)).applied(applied).build();
 
         KafkaConsumerExample first = new KafkaConsumerExample(config, r -> effects.add(r.value()));
         assertEquals(10, Await.within(Duration.ofSeconds(60), first::run));

@@ -3,7 +3,9 @@ package io.github.mqexamples.it;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.github.mqexamples.kafka.consumer.KafkaConsumerConfig;
 import io.github.mqexamples.kafka.consumer.KafkaConsumerExample;
+import io.github.mqexamples.kafka.producer.KafkaProducerConfig;
 import io.github.mqexamples.kafka.producer.KafkaProducerExample;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -33,7 +35,7 @@ class KafkaPartitionsIT {
 
         List<ConsumerRecord<String, String>> received = Collections.synchronizedList(new ArrayList<>());
         KafkaConsumerExample consumer = new KafkaConsumerExample(
-                new KafkaConsumerExample.Config(servers, topic, group, 60), received::add);
+                KafkaConsumerConfig.builder(servers, topic, group).maxMessages(60).build(), received::add);
         assertEquals(60, Await.within(Duration.ofSeconds(60), consumer::run));
 
         Set<Integer> partitions = received.stream().map(ConsumerRecord::partition).collect(Collectors.toCollection(TreeSet::new));
@@ -55,7 +57,7 @@ class KafkaPartitionsIT {
 
     static KafkaProducerExample.Result send(String servers, String topic, int count, String message, String key)
             throws Exception {
-        return new KafkaProducerExample(new KafkaProducerExample.Config(servers, topic, 3, (short) 1, count, message,
-                key)).send();
+        return new KafkaProducerExample(KafkaProducerConfig.builder(servers, topic).count(count).message(message)
+                .key(key).build()).send();
     }
 }

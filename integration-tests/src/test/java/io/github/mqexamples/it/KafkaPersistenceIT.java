@@ -4,7 +4,9 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.github.mqexamples.brokers.LocalKafka;
+import io.github.mqexamples.kafka.consumer.KafkaConsumerConfig;
 import io.github.mqexamples.kafka.consumer.KafkaConsumerExample;
+import io.github.mqexamples.kafka.producer.KafkaProducerConfig;
 import io.github.mqexamples.kafka.producer.KafkaProducerExample;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -25,8 +27,8 @@ class KafkaPersistenceIT {
             String servers = broker.bootstrapServers();
             String topic = "persistent";
             String group = "persistent-group";
-            assertTrue(new KafkaProducerExample(new KafkaProducerExample.Config(servers, topic, 1, (short) 1, 10,
-                    "Hello Kafka!", null)).send().allAcknowledged());
+            assertTrue(new KafkaProducerExample(KafkaProducerConfig.builder(servers, topic).partitions(1)
+                    .count(10).build()).send().allAcknowledged());
             List<String> before = consume(servers, topic, group, 4);
             assertEquals(List.of("Hello Kafka! #1", "Hello Kafka! #2", "Hello Kafka! #3", "Hello Kafka! #4"), before);
             assertEquals(4, KafkaTests.committedTotal(servers, group, topic));
@@ -51,7 +53,7 @@ class KafkaPersistenceIT {
     static List<String> consume(String servers, String topic, String group, int count) throws Exception {
         List<ConsumerRecord<String, String>> received = Collections.synchronizedList(new ArrayList<>());
         KafkaConsumerExample consumer = new KafkaConsumerExample(
-                new KafkaConsumerExample.Config(servers, topic, group, count), received::add);
+                KafkaConsumerConfig.builder(servers, topic, group).maxMessages(count).build(), received::add);
         assertEquals(count, Await.within(Duration.ofSeconds(90), consumer::run));
         return received.stream().map(ConsumerRecord::value).toList();
     }

@@ -5,7 +5,8 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.github.mqexamples.common.SimulatedWork;
+import io.github.mqexamples.common.kafka.KafkaDelivery;
+import io.github.mqexamples.kafka.consumer.KafkaConsumerConfig;
 import io.github.mqexamples.kafka.consumer.KafkaConsumerExample;
 import io.github.mqexamples.kafka.consumer.RetryHeaders;
 import java.nio.charset.StandardCharsets;
@@ -56,14 +57,14 @@ class KafkaRetryIT {
         try (KafkaProducer<String, byte[]> producer = rawProducer(servers)) {
             for (int i = 0; i < values.size(); i++) {
                 ProducerRecord<String, byte[]> record = new ProducerRecord<>(topic, "same-key", values.get(i));
-                record.headers().add(RetryHeaders.MESSAGE_ID, bytes("id-" + i));
+                record.headers().add(KafkaDelivery.MESSAGE_ID_HEADER, bytes("id-" + i));
                 producer.send(record).get();
             }
         }
 
         List<Call> calls = Collections.synchronizedList(new ArrayList<>());
-        KafkaConsumerExample consumer = new KafkaConsumerExample(new KafkaConsumerExample.Config(servers, topic, group,
-                0, SimulatedWork.none(), 3, Duration.ofSeconds(1), "sync", null), record -> {
+        KafkaConsumerExample consumer = new KafkaConsumerExample(KafkaConsumerConfig.builder(servers, topic, group)
+                .retryDelay(Duration.ofSeconds(1)).build(), record -> {
                     int attempt = (int) RetryHeaders.number(record.headers(), RetryHeaders.ATTEMPT, 1);
                     boolean fail = record.value().equals("poison") || (record.value().equals("flaky") && attempt == 1);
                     calls.add(new Call(record.value(), attempt, System.nanoTime(), fail));
@@ -112,7 +113,7 @@ class KafkaRetryIT {
         assertEquals("java.lang.IllegalStateException", RetryHeaders.text(poison.headers(), RetryHeaders.EXCEPTION_CLASS));
         assertEquals("cannot process poison", RetryHeaders.text(poison.headers(), RetryHeaders.EXCEPTION_MESSAGE));
         assertEquals("3", RetryHeaders.text(poison.headers(), RetryHeaders.ATTEMPTS));
-        assertEquals("id-2", RetryHeaders.text(poison.headers(), RetryHeaders.MESSAGE_ID));
+        assertEquals("id-2", RetryHeaders.text(poison.headers(), KafkaDelivery.MESSAGE_ID_HEADER));
 
         ConsumerRecord<String, byte[]> undecodable = deadLetters.stream()
                 .filter(r -> "4".equals(RetryHeaders.text(r.headers(), RetryHeaders.ORIGINAL_OFFSET))).findFirst().orElseThrow();

@@ -7,7 +7,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.github.mqexamples.brokers.FreePorts;
 import io.github.mqexamples.common.BrokerException;
+import io.github.mqexamples.kafka.consumer.KafkaConsumerConfig;
 import io.github.mqexamples.kafka.consumer.KafkaConsumerExample;
+import io.github.mqexamples.kafka.producer.KafkaProducerConfig;
 import io.github.mqexamples.kafka.producer.KafkaProducerExample;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -29,7 +31,10 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.function.Executable;
 
-/** Send and receive through Kafka with the classes the two programs' mains use (README test 3). */
+/**
+ * Send and receive through Kafka with the classes the two programs' mains use: the Go samples' round trip, every
+ * partition read and committed, records sent before the consumer started, and an unreachable cluster named in time.
+ */
 class KafkaRoundTripIT {
 
     static TestBrokers.Kafka kafka;
@@ -40,14 +45,14 @@ class KafkaRoundTripIT {
     }
 
     static KafkaProducerExample.Result send(String topic, int count, String key) throws Exception {
-        return new KafkaProducerExample(new KafkaProducerExample.Config(kafka.bootstrapServers(), topic, 3, (short) 1,
-                count, "Hello Kafka!", key)).send();
+        return new KafkaProducerExample(KafkaProducerConfig.builder(kafka.bootstrapServers(), topic)
+                .count(count).key(key).build()).send();
     }
 
     static List<ConsumerRecord<String, String>> consume(String topic, String group, int count) throws Exception {
         List<ConsumerRecord<String, String>> received = Collections.synchronizedList(new ArrayList<>());
         KafkaConsumerExample consumer = new KafkaConsumerExample(
-                new KafkaConsumerExample.Config(kafka.bootstrapServers(), topic, group, count), received::add);
+                KafkaConsumerConfig.builder(kafka.bootstrapServers(), topic, group).maxMessages(count).build(), received::add);
         assertEquals(count, Await.within(Duration.ofSeconds(60), consumer::run));
         return received;
     }
@@ -118,10 +123,11 @@ class KafkaRoundTripIT {
         String nowhere = "127.0.0.1:" + FreePorts.next();
         // Producer and consumer side by side: each only waits for its timeout.
         CompletableFuture<Long> producerGaveUp = CompletableFuture.supplyAsync(() -> millisUntilGivenUp(() ->
-                new KafkaProducerExample(new KafkaProducerExample.Config(nowhere, "t", 1, (short) 1, 1, "x", null))
+                new KafkaProducerExample(KafkaProducerConfig.builder(nowhere, "t").partitions(1).message("x").build())
                         .send(), nowhere));
         CompletableFuture<Long> consumerGaveUp = CompletableFuture.supplyAsync(() -> millisUntilGivenUp(() ->
-                new KafkaConsumerExample(new KafkaConsumerExample.Config(nowhere, "t", "g", 1)).run(), nowhere));
+                new KafkaConsumerExample(KafkaConsumerConfig.builder(nowhere, "t", "g").maxMessages(1).build(),
+                        r -> { }).run(), nowhere));
         assertTrue(producerGaveUp.get(30, TimeUnit.SECONDS) < 10_000, "producer gave up in time");
         assertTrue(consumerGaveUp.get(30, TimeUnit.SECONDS) < 10_000, "consumer gave up in time");
     }

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.github.mqexamples.common.SimulatedWork;
 import io.github.mqexamples.kafka.consumer.KafkaShareConsumerExample;
+import io.github.mqexamples.kafka.producer.KafkaProducerConfig;
 import io.github.mqexamples.kafka.producer.KafkaProducerExample;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -86,7 +87,7 @@ class KafkaShareGroupIT {
     }
 
     static void send(String servers, String topic, int count, String message) throws Exception {
-        assertTrue(new KafkaProducerExample(new KafkaProducerExample.Config(servers, topic, 1, (short) 1, count,
-                message, null)).send().allAcknowledged());
+        assertTrue(new KafkaProducerExample(KafkaProducerConfig.builder(servers, topic).partitions(1).count(count)
+                .message(message).build()).send().allAcknowledged());
     }
 }

@@ -29,10 +29,13 @@ public final class KafkaConsumerApp {
             .add("share-group", "KAFKA_SHARE_GROUP", null, "read as this share group instead (per-record ACCEPT/RELEASE/REJECT)")
             .add("commit-interval", "KAFKA_COMMIT_INTERVAL", "0ms", "least time between two commits; 0 = after every"
                     + " batch (a crash re-reads at most one interval of records)")
-            .add("max-poll-records", "KAFKA_MAX_POLL_RECORDS", String.valueOf(KafkaConsumerExample.DEFAULT_MAX_POLL_RECORDS),
+            .add("max-poll-records", "KAFKA_MAX_POLL_RECORDS", String.valueOf(KafkaConsumerConfig.DEFAULT_MAX_POLL_RECORDS),
                     "max.poll.records: records per batch, each batch committed when done (500 for fast processing)")
             .add("log-messages", "LOG_MESSAGES", "true", "a line per record; false = a progress line each second"
                     + " (for long runs)");
+
+    /** How long Ctrl-C waits for the consumer to commit and leave before it exits anyway (with 1). */
+    private static final Duration GRACE = Duration.ofSeconds(20);
 
     private KafkaConsumerApp() {
     }
@@ -40,47 +43,34 @@ public final class KafkaConsumerApp {
     public static void main(String[] args) {
         Cli.main(SETTINGS, args, values -> {
             String shareGroup = values.optional("share-group").filter(s -> !s.isBlank()).orElse(null);
+            // Ctrl-C / SIGTERM: wake the poll loop, commit what was processed (a share group: release what is in
+            // hand), leave the group, exit 0.
             if (shareGroup != null) {
-                KafkaShareConsumerExample consumer = new KafkaShareConsumerExample(shareConfig(values, shareGroup),
-                        (record, type) -> { });
-                GracefulShutdown shutdown = GracefulShutdown.install(consumer::stop, Duration.ofSeconds(20));
-                try {
-                    consumer.run();
-                } finally {
-                    shutdown.finished();
-                }
-                return 0;
-            }
-            KafkaConsumerExample consumer = new KafkaConsumerExample(config(values));
-            // Ctrl-C / SIGTERM: wake the poll loop, commit what was processed, leave the group, exit 0.
-            GracefulShutdown shutdown = GracefulShutdown.install(consumer::stop, Duration.ofSeconds(20));
-            try {
-                consumer.run();
-            } finally {
-                shutdown.finished();
+                var consumer = new KafkaShareConsumerExample(shareConfig(values, shareGroup), (record, type) -> { });
+                GracefulShutdown.run(consumer::run, consumer::stop, GRACE);
+            } else {
+                var consumer = new KafkaConsumerExample(config(values), record -> { });
+                GracefulShutdown.run(consumer::run, consumer::stop, GRACE);
             }
             return 0;
         });
     }
 
-    static KafkaConsumerExample.Config config(Values v) {
+    static KafkaConsumerConfig config(Values v) {
         Duration retryDelay = v.duration("retry-delay");
         if (retryDelay.isNegative()) {
             throw v.invalid("retry-delay", "a duration of 0 or more");
         }
-        return new KafkaConsumerExample.Config(
-                v.string("bootstrap-servers"),
-                v.string("topic"),
-                v.string("group"),
-                v.integer("max-messages", 0, Integer.MAX_VALUE),
-                SimulatedWork.from(v),
-                v.integer("max-attempts", 1, 1_000),
-                retryDelay,
-                v.choice("commit", "sync", "async"),
-                null,
-                v.bool("log-messages"),
-                v.integer("max-poll-records", 1, 100_000),
-                v.duration("commit-interval"));
+        return KafkaConsumerConfig.builder(v.string("bootstrap-servers"), v.string("topic"), v.string("group"))
+                .maxMessages(v.integer("max-messages", 0, Integer.MAX_VALUE))
+                .work(SimulatedWork.from(v))
+                .maxAttempts(v.integer("max-attempts", 1, 1_000))
+                .retryDelay(retryDelay)
+                .commit(v.choice("commit", CommitMode.class))
+                .logMessages(v.bool("log-messages"))
+                .maxPollRecords(v.integer("max-poll-records", 1, 100_000))
+                .commitInterval(v.duration("commit-interval"))
+                .build();
     }
 
     static KafkaShareConsumerExample.Config shareConfig(Values v, String shareGroup) {

@@ -1,5 +1,6 @@
 package io.github.mqexamples.kafka.consumer;
 
+import io.github.mqexamples.common.BrokerException;
 import io.github.mqexamples.common.Log;
 import io.github.mqexamples.common.SimulatedWork;
 import io.github.mqexamples.common.kafka.KafkaErrors;
@@ -63,13 +64,15 @@ public final class KafkaShareConsumerExample {
 
     static Properties properties(Config config) {
         Properties props = new Properties();
-        props.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, config.bootstrapServers());
-        props.put(ConsumerConfig.CLIENT_ID_CONFIG, "kafka-share-consumer");
+        props.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, config.bootstrapServers()); // it learns the other brokers
+        props.put(ConsumerConfig.CLIENT_ID_CONFIG, "kafka-share-consumer"); // names us in the brokers' logs
         // The share group: its members share the records of the topic's partitions, not the partitions.
         props.put(ConsumerConfig.GROUP_ID_CONFIG, config.shareGroup());
         // Explicit acknowledgement: every record polled must be acknowledged ACCEPT, RELEASE or REJECT before
         // the next poll. (The implicit mode accepts a whole batch on the next poll, like auto-ack.)
         props.put("share.acknowledgement.mode", "explicit");
+        // Keys and values are text. (A value that is not would be garbled, not rejected: the group consumer decodes
+        // strictly, see StrictUtf8; here a bad record still comes back at most share.delivery.count.limit times.)
         props.put(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, StringDeserializer.class);
         props.put(ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, StringDeserializer.class);
         return props;
@@ -78,20 +81,22 @@ public final class KafkaShareConsumerExample {
     /** Reads until {@link #stop()} or {@code maxMessages} records were accepted or rejected. */
     public int run() throws Exception {
         configureGroup();
+        // close(), at the end of this block: releases the records still acquired, for other members to take.
         try (KafkaShareConsumer<String, String> kafka = new KafkaShareConsumer<>(properties(config))) {
             consumer = kafka;
             if (stopping) {
                 return 0;
             }
-            kafka.subscribe(List.of(config.topic()));
+            kafka.subscribe(List.of(config.topic())); // records of every partition, shared with the other members
             log.info("waiting for records on topic '{}' at {} (share group '{}', explicit acknowledgement)."
                     + " Press Ctrl-C to stop.", config.topic(), config.bootstrapServers(), config.shareGroup());
             try {
                 while (!stopping) {
+                    // poll: records this member acquires for a while (the broker's lock); other members get others.
                     ConsumerRecords<String, String> records = kafka.poll(Duration.ofSeconds(1));
                     for (ConsumerRecord<String, String> record : records) {
                         AcknowledgeType type = stopping ? AcknowledgeType.RELEASE : process(record);
-                        kafka.acknowledge(record, type);
+                        kafka.acknowledge(record, type); // noted here; sent with commitSync() below
                         listener.acknowledged(record, type);
                         if (type != AcknowledgeType.RELEASE) {
                             count++;
@@ -104,7 +109,8 @@ public final class KafkaShareConsumerExample {
                     kafka.commitSync();
                 }
             } catch (WakeupException e) {
-                // stop() woke a blocked call; close() below releases what is still acquired
+                // stop() woke a blocked call: the normal way out. Any other error is fatal and ends the program;
+                // close() releases what is acquired, and the broker delivers it again, to whichever member.
             }
             log.info("stopped after {} record(s)", count);
             return count;
@@ -152,14 +158,15 @@ public final class KafkaShareConsumerExample {
                     new AlterConfigOp(new ConfigEntry("share.auto.offset.reset", "earliest"), AlterConfigOp.OpType.SET),
                     new AlterConfigOp(new ConfigEntry("share.delivery.count.limit",
                             String.valueOf(Math.max(2, config.maxAttempts()))), AlterConfigOp.OpType.SET));
-            admin.incrementalAlterConfigs(Map.of(group, ops)).all().get(KafkaErrors.FIRST_CONTACT_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
+            admin.incrementalAlterConfigs(Map.of(group, ops)).all()
+                    .get(KafkaErrors.FIRST_CONTACT_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
         } catch (TimeoutException e) {
             throw KafkaErrors.unreachable(config.bootstrapServers(), e);
         } catch (ExecutionException e) {
             if (e.getCause() instanceof org.apache.kafka.common.errors.TimeoutException) {
                 throw KafkaErrors.unreachable(config.bootstrapServers(), e);
             }
-            throw new io.github.mqexamples.common.BrokerException("cannot configure share group '"
+            throw new BrokerException("cannot configure share group '"
                     + config.shareGroup() + "' (share groups need Kafka 4.2 or newer): " + e.getCause().getMessage(), e);
         }
     }

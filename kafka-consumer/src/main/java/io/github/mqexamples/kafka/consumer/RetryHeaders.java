@@ -1,6 +1,7 @@
 package io.github.mqexamples.kafka.consumer;
 
 import io.github.mqexamples.common.Throughput;
+import io.github.mqexamples.common.kafka.KafkaDelivery;
 import java.nio.charset.StandardCharsets;
 import org.apache.kafka.common.header.Header;
 import org.apache.kafka.common.header.Headers;
@@ -9,11 +10,11 @@ import org.apache.kafka.common.header.Headers;
  * The headers a record carries on its way through {@code <topic>.retry} and {@code <topic>.dlt}. Kafka has no
  * broker-side retry count or dead-lettering for consumer groups: the consumer keeps that state in the record
  * itself, so that any member of the group (after a restart, after a rebalance) knows how often it was tried.
+ * The producer's message id ({@link KafkaDelivery#MESSAGE_ID_HEADER}) is kept on every copy, so de-duplication
+ * works across retries.
  */
 public final class RetryHeaders {
 
-    /** The id the producer gave the record; kept on every copy, so de-duplication works across retries. */
-    public static final String MESSAGE_ID = "message-id";
     /** Which attempt the copy in {@code <topic>.retry} is (2 = the first retry). */
     public static final String ATTEMPT = "retry-attempt";
     /** When the retry is due, in epoch milliseconds: the consumer does not process it before. */
@@ -47,7 +48,7 @@ public final class RetryHeaders {
             long sentAt = 0;
             for (Header h : headers) {
                 switch (h.key()) {
-                    case MESSAGE_ID -> messageId = text(h);
+                    case KafkaDelivery.MESSAGE_ID_HEADER -> messageId = text(h);
                     case ATTEMPT -> attempt = number(h, 1);
                     case DUE_AT -> dueAt = number(h, 0);
                     case Throughput.SENT_AT_HEADER -> sentAt = number(h, 0);
@@ -55,6 +56,11 @@ public final class RetryHeaders {
                 }
             }
             return new Read(messageId, (int) Math.max(1, Math.min(Integer.MAX_VALUE, attempt)), dueAt, sentAt);
+        }
+
+        /** For the log line of a retry: " (attempt 2 of 3)"; "" for a first attempt. */
+        public String ofAttempts(int maxAttempts) {
+            return attempt > 1 ? " (attempt " + attempt + " of " + maxAttempts + ")" : "";
         }
     }
 

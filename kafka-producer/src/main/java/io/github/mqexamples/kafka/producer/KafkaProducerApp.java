@@ -39,7 +39,7 @@ public final class KafkaProducerApp {
         Cli.main(SETTINGS, args, values -> new KafkaProducerExample(config(values)).send().allAcknowledged() ? 0 : 1);
     }
 
-    static KafkaProducerExample.Config config(Values v) {
+    static KafkaProducerConfig config(Values v) {
         Duration interval = v.duration("interval");
         int lingerMs = v.integer("linger-ms", 0, 60_000);
         Duration deliveryTimeout = v.duration("delivery-timeout");
@@ -49,18 +49,20 @@ public final class KafkaProducerApp {
             throw v.invalid("delivery-timeout", "at least --linger-ms + "
                     + KafkaProducerExample.MIN_REQUEST_TIMEOUT_MS + "ms");
         }
-        return new KafkaProducerExample.Config(
-                v.string("bootstrap-servers"),
-                v.string("topic"),
-                v.integer("partitions", 1, 10_000),
-                (short) v.integer("replication-factor", 1, Short.MAX_VALUE),
-                v.integer("count", 1, Integer.MAX_VALUE),
-                v.string("message"),
-                v.optional("key").filter(k -> !k.isEmpty()).orElse(null),
-                interval,
-                new KafkaProducerExample.Tuning(lingerMs, v.integer("batch-size", 0, 64 * 1024 * 1024),
-                        v.choice("compression", "none", "gzip", "snappy", "lz4", "zstd"), deliveryTimeout),
-                new KafkaProducerExample.Load(v.integer("size", 0, 64 * 1024 * 1024),
-                        v.integer("rate", 0, Integer.MAX_VALUE), v.bool("log-messages")));
+        return KafkaProducerConfig.builder(v.string("bootstrap-servers"), v.string("topic"))
+                .partitions(v.integer("partitions", 1, 10_000))
+                .replicationFactor((short) v.integer("replication-factor", 1, Short.MAX_VALUE))
+                .count(v.integer("count", 1, Integer.MAX_VALUE))
+                .message(v.string("message"))
+                .key(v.optional("key").filter(k -> !k.isEmpty()).orElse(null))
+                .interval(interval)
+                .lingerMs(lingerMs)
+                .batchSize(v.integer("batch-size", 0, 64 * 1024 * 1024))
+                .compression(v.choice("compression", Compression.class))
+                .deliveryTimeout(deliveryTimeout)
+                .size(v.integer("size", 0, 64 * 1024 * 1024))
+                .rate(v.integer("rate", 0, Integer.MAX_VALUE))
+                .logMessages(v.bool("log-messages"))
+                .build();
     }
 }

@@ -1,8 +1,8 @@
 package io.github.mqexamples.rabbitmq.consumer;
 
+import io.github.mqexamples.common.DaemonScheduler;
 import java.io.IOException;
 import java.time.Duration;
-import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.ReentrantLock;
@@ -58,11 +58,7 @@ final class BatchedAcks implements AutoCloseable {
         this.lock = lock;
         this.log = log;
         this.ack = ack;
-        this.timer = every > 1 ? Executors.newSingleThreadScheduledExecutor(r -> {
-            Thread t = new Thread(r, "ack-timer");
-            t.setDaemon(true);
-            return t;
-        }) : null;
+        this.timer = every > 1 ? DaemonScheduler.named("ack-timer") : null;
         if (timer != null) {
             timer.scheduleWithFixedDelay(this::flushFromTimer, MAX_DELAY.toMillis(), MAX_DELAY.toMillis(),
                     TimeUnit.MILLISECONDS);

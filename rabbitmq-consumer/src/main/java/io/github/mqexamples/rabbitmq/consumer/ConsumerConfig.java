@@ -1,5 +1,6 @@
 package io.github.mqexamples.rabbitmq.consumer;
 
+import io.github.mqexamples.common.ConsumerConfigBuilder;
 import io.github.mqexamples.common.SimulatedWork;
 import io.github.mqexamples.common.rabbitmq.AmqpUrl;
 import io.github.mqexamples.common.rabbitmq.QueueSpec;
@@ -24,8 +25,8 @@ public record ConsumerConfig(AmqpUrl url, QueueSpec queue, String exchange, Stri
         return new Builder(url, queue);
     }
 
-    /** The program's defaults, until a setter says otherwise. */
-    public static final class Builder {
+    /** The program's defaults, until a setter says otherwise (those both consumers have: ConsumerConfigBuilder). */
+    public static final class Builder extends ConsumerConfigBuilder<Builder> {
         private final AmqpUrl url;
         private final QueueSpec queue;
         private String exchange = "";
@@ -33,12 +34,7 @@ public record ConsumerConfig(AmqpUrl url, QueueSpec queue, String exchange, Stri
         private AckMode ack = AckMode.MANUAL;
         private int prefetch = 100;
         private int ackEvery = BatchedAcks.DEFAULT_SIZE;
-        private SimulatedWork work = SimulatedWork.none();
         private RetryMode retry = RetryMode.DELAYED;
-        private int maxAttempts = 3;
-        private Duration retryDelay = Duration.ofSeconds(5);
-        private int maxMessages;
-        private boolean logMessages = true;
 
         private Builder(AmqpUrl url, QueueSpec queue) {
             this.url = url;
@@ -67,33 +63,8 @@ public record ConsumerConfig(AmqpUrl url, QueueSpec queue, String exchange, Stri
             return this;
         }
 
-        public Builder work(SimulatedWork work) {
-            this.work = work;
-            return this;
-        }
-
         public Builder retry(RetryMode retry) {
             this.retry = retry;
-            return this;
-        }
-
-        public Builder maxAttempts(int maxAttempts) {
-            this.maxAttempts = maxAttempts;
-            return this;
-        }
-
-        public Builder retryDelay(Duration retryDelay) {
-            this.retryDelay = retryDelay;
-            return this;
-        }
-
-        public Builder maxMessages(int maxMessages) {
-            this.maxMessages = maxMessages;
-            return this;
-        }
-
-        public Builder logMessages(boolean logMessages) {
-            this.logMessages = logMessages;
             return this;
         }
 

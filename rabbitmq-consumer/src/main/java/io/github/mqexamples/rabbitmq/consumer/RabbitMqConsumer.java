@@ -24,16 +24,13 @@ import org.slf4j.Logger;
  */
 public final class RabbitMqConsumer {
 
-    /** Ids of recently processed messages; far more than can be in flight (prefetch) at once. */
-    static final int DEDUPLICATION_WINDOW = 100_000;
-
     private final ConsumerConfig config;
     private final Processor processor;
     private final Logger log = Log.forProgram("rabbitmq-consumer");
     private final CountDownLatch stop = new CountDownLatch(1);
     /** Held while one message is processed and settled, so a stop never cuts a message in half. */
     private final ReentrantLock inHand = new ReentrantLock();
-    private final Deduplicator done = new Deduplicator(DEDUPLICATION_WINDOW);
+    private final Deduplicator done = new Deduplicator(Deduplicator.DEFAULT_CAPACITY);
     private final RetryOrDeadLetter failures;
     private final AtomicInteger processed = new AtomicInteger();
     private final AtomicInteger duplicates = new AtomicInteger();
@@ -119,9 +116,7 @@ public final class RabbitMqConsumer {
             }
             acks.flush();
             log.info("stopped after {} message(s)", processed.get());
-            if (throughput.worthASummary()) {
-                log.info(throughput.summary());
-            }
+            throughput.logSummary();
             return processed.get();
         } finally {
             throughput.close();

@@ -47,12 +47,7 @@ public final class RabbitMqConsumerApp {
         Cli.main(SETTINGS, args, values -> {
             RabbitMqConsumer consumer = new RabbitMqConsumer(config(values));
             // Ctrl-C / SIGTERM: finish and ack the message in hand, close the connection, exit 0.
-            GracefulShutdown shutdown = GracefulShutdown.install(consumer::stop, Duration.ofSeconds(30));
-            try {
-                consumer.run();
-            } finally {
-                shutdown.finished();
-            }
+            GracefulShutdown.run(consumer::run, consumer::stop, Duration.ofSeconds(30));
             return 0;
         });
     }

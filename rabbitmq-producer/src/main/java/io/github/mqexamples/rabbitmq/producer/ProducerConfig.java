@@ -1,5 +1,6 @@
 package io.github.mqexamples.rabbitmq.producer;
 
+import io.github.mqexamples.common.ProducerConfigBuilder;
 import io.github.mqexamples.common.rabbitmq.AmqpUrl;
 import io.github.mqexamples.common.rabbitmq.QueueSpec;
 import java.time.Duration;
@@ -29,19 +30,14 @@ public record ProducerConfig(AmqpUrl url, QueueSpec queue, String exchange, Stri
         return routingKey != null ? routingKey : queue.name();
     }
 
-    /** The program's defaults, until a setter says otherwise. */
-    public static final class Builder {
+    /** The program's defaults, until a setter says otherwise (those both producers have: ProducerConfigBuilder). */
+    public static final class Builder extends ProducerConfigBuilder<Builder> {
         private final AmqpUrl url;
         private final QueueSpec queue;
         private String exchange = "";
         private String routingKey;
         private boolean persistent = true;
-        private int count = 1;
-        private String message = "Hello World!";
         private String messageId;
-        private int size;
-        private int rate;
-        private boolean logMessages = true;
         private ConfirmMode confirm = ConfirmMode.ASYNC;
         private int batchSize = 100;
         private int confirmWindow = AsyncConfirms.DEFAULT_WINDOW;
@@ -49,6 +45,7 @@ public record ProducerConfig(AmqpUrl url, QueueSpec queue, String exchange, Stri
         private int publishRetries = 3;
 
         private Builder(AmqpUrl url, QueueSpec queue) {
+            super("Hello World!");
             this.url = url;
             this.queue = queue;
         }
@@ -65,33 +62,8 @@ public record ProducerConfig(AmqpUrl url, QueueSpec queue, String exchange, Stri
             return this;
         }
 
-        public Builder count(int count) {
-            this.count = count;
-            return this;
-        }
-
-        public Builder message(String message) {
-            this.message = message;
-            return this;
-        }
-
         public Builder messageId(String messageId) {
             this.messageId = messageId;
-            return this;
-        }
-
-        public Builder size(int size) {
-            this.size = size;
-            return this;
-        }
-
-        public Builder rate(int rate) {
-            this.rate = rate;
-            return this;
-        }
-
-        public Builder logMessages(boolean logMessages) {
-            this.logMessages = logMessages;
             return this;
         }
 

@@ -5,15 +5,14 @@ import com.rabbitmq.client.BuiltinExchangeType;
 import com.rabbitmq.client.Channel;
 import com.rabbitmq.client.Connection;
 import io.github.mqexamples.common.Log;
+import io.github.mqexamples.common.MessageBodies;
 import io.github.mqexamples.common.MessageIds;
 import io.github.mqexamples.common.Pacer;
 import io.github.mqexamples.common.Throughput;
 import io.github.mqexamples.common.rabbitmq.QueueSpec;
 import io.github.mqexamples.common.rabbitmq.RabbitMqConnections;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.Date;
 import java.util.List;
 import java.util.Map;
@@ -108,9 +107,7 @@ public final class RabbitMqProducer {
         } finally {
             throughput.close();
         }
-        if (throughput.worthASummary()) {
-            log.info(throughput.summary());
-        }
+        throughput.logSummary();
         Result result = new Result(config.count(), confirmed.get(), nacked.get(), unroutable.get(), resent.get(),
                 List.copyOf(ids));
         if (result.allConfirmed()) {
@@ -126,7 +123,7 @@ public final class RabbitMqProducer {
     Message next(int number) {
         String id = config.messageId() == null ? MessageIds.next()
                 : config.count() == 1 ? config.messageId() : config.messageId() + "-" + number;
-        Message m = new Message(bytes(body(config.message(), number, config.count()), config.size()), id);
+        Message m = new Message(MessageBodies.numbered(config.message(), number, config.count(), config.size()), id);
         if (config.count() <= KEEP_IDS) {
             ids.add(m.id);
         }
@@ -173,22 +170,5 @@ public final class RabbitMqProducer {
     private String target() {
         return config.exchange().isEmpty() ? "queue '" + config.queue().name() + "'"
                 : "exchange '" + config.exchange() + "', routing key '" + config.routingKeyOrQueue() + "'";
-    }
-
-    /** Bodies are numbered when more than one message is sent: "Hello World! #1", "Hello World! #2", ... */
-    static String body(String message, int number, int count) {
-        return count == 1 ? message : message + " #" + number;
-    }
-
-    /** The body's bytes, padded with dots (or cut) to {@code size} bytes when a size is given. */
-    static byte[] bytes(String body, int size) {
-        byte[] text = body.getBytes(StandardCharsets.UTF_8);
-        if (size == 0 || size == text.length) {
-            return text;
-        }
-        byte[] sized = new byte[size];
-        Arrays.fill(sized, (byte) '.');
-        System.arraycopy(text, 0, sized, 0, Math.min(size, text.length));
-        return sized;
     }
 }

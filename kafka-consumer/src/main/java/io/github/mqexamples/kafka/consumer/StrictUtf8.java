@@ -1,0 +1,43 @@
+package io.github.mqexamples.kafka.consumer;
+
+import java.nio.ByteBuffer;
+import java.nio.charset.CharacterCodingException;
+import java.nio.charset.CodingErrorAction;
+import java.nio.charset.StandardCharsets;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+
+/**
+ * Record values arrive as bytes and are decoded here, strictly: a value that is not UTF-8 text is one bad record
+ * to dead-letter. A StringDeserializer would garble it silently into U+FFFD characters (and a stricter
+ * deserializer would make poll() throw, stalling the partition on that record).
+ */
+final class StrictUtf8 {
+
+    private StrictUtf8() {
+    }
+
+    /** The text of {@code bytes} (null stays null); malformed bytes are an error, not replacement characters. */
+    static String decode(byte[] bytes) throws CharacterCodingException {
+        if (bytes == null) {
+            return null;
+        }
+        // Fast path: the String constructor decodes valid UTF-8 (and plain ASCII above all) quickly, but turns
+        // malformed bytes into U+FFFD silently. Only when a U+FFFD shows up is the value decoded again, strictly,
+        // to tell a real U+FFFD from bytes that are not UTF-8 at all.
+        String text = new String(bytes, StandardCharsets.UTF_8);
+        if (text.indexOf('\uFFFD') < 0) {
+            return text;
+        }
+        return StandardCharsets.UTF_8.newDecoder()
+                .onMalformedInput(CodingErrorAction.REPORT)
+                .onUnmappableCharacter(CodingErrorAction.REPORT)
+                .decode(ByteBuffer.wrap(bytes)).toString();
+    }
+
+    /** The record as the processor sees it: the same coordinates, key and headers, with its decoded value. */
+    static ConsumerRecord<String, String> withValue(ConsumerRecord<String, byte[]> raw, String value) {
+        return new ConsumerRecord<>(raw.topic(), raw.partition(), raw.offset(), raw.timestamp(), raw.timestampType(),
+                raw.serializedKeySize(), raw.serializedValueSize(), raw.key(), value, raw.headers(), raw.leaderEpoch(),
+                raw.deliveryCount());
+    }
+}

@@ -1,0 +1,52 @@
+package io.github.mqexamples.kafka.producer;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+
+import io.github.mqexamples.common.UsageException;
+import io.github.mqexamples.common.Values;
+import java.time.Duration;
+import java.util.Map;
+import java.util.Properties;
+import org.junit.jupiter.api.Test;
+
+class KafkaProducerConfigTest {
+
+    static Values flags(String... args) {
+        return KafkaProducerApp.SETTINGS.parse(args, Map.of());
+    }
+
+    @Test
+    void theBuildersDefaultsAreTheProgramsDefaults() {
+        assertEquals(KafkaProducerApp.config(flags()), KafkaProducerConfig.builder("localhost:9092", "test-topic").build());
+    }
+
+    @Test
+    void eachFlagReachesItsField() {
+        KafkaProducerConfig config = KafkaProducerApp.config(flags("--bootstrap-servers", "k:1", "--topic", "t",
+                "--partitions", "6", "--replication-factor", "3", "--count", "9", "--message", "hi", "--key", "k",
+                "--interval", "100ms", "--linger-ms", "20", "--batch-size", "65536", "--compression", "zstd",
+                "--delivery-timeout", "1m", "--size", "100", "--rate", "500", "--log-messages", "false"));
+        assertEquals(KafkaProducerConfig.builder("k:1", "t").partitions(6).replicationFactor((short) 3).count(9)
+                .message("hi").key("k").interval(Duration.ofMillis(100)).lingerMs(20).batchSize(65_536)
+                .compression(Compression.ZSTD).deliveryTimeout(Duration.ofMinutes(1)).size(100).rate(500)
+                .logMessages(false).build(), config);
+    }
+
+    @Test
+    void aBadCompressionIsNamedWithTheValuesItAccepts() {
+        assertEquals("invalid --compression: 'zip', expected one of none, gzip, snappy, lz4, zstd", assertThrows(
+                UsageException.class, () -> KafkaProducerApp.config(flags("--compression", "zip"))).getMessage());
+    }
+
+    @Test
+    void theClientGetsTheSettingsByTheirKafkaNames() {
+        Properties props = KafkaProducerExample.properties(KafkaProducerConfig.builder("k:1", "t")
+                .compression(Compression.LZ4).lingerMs(0).deliveryTimeout(Duration.ofSeconds(5)).build());
+        assertEquals("lz4", props.get("compression.type"));
+        assertEquals("all", props.get("acks"));
+        assertEquals(true, props.get("enable.idempotence"));
+        assertEquals(5_000, props.get("delivery.timeout.ms"));
+        assertEquals(5_000, props.get("request.timeout.ms"), "fits in the delivery timeout with linger.ms");
+    }
+}
