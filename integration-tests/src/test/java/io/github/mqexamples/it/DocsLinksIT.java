@@ -52,6 +52,36 @@ class DocsLinksIT {
         assertEquals(List.of(), broken);
     }
 
+    static final Pattern METHOD = Pattern.compile("`([A-Z]\\w*)\\.(?!java`)([a-z]\\w*)`|\\[`([A-Z]\\w*)\\.java`\\]\\([^)]*\\) `([a-z]\\w*)`");
+
+    /** "`RabbitMqConsumer.run`" or "[`RabbitMqConsumer.java`](...) `run`": the class is a file here, the method is in it. */
+    @Test
+    void everyMethodTheReadmeNamesIsInItsClass() throws IOException {
+        Path root = Path.of(System.getProperty("mq.examples.root", "..")).toAbsolutePath().normalize();
+        java.util.Map<String, String> sources = new java.util.HashMap<>();
+        try (Stream<Path> files = Files.walk(root)) {
+            for (Path file : files.filter(f -> f.toString().endsWith(".java") && f.toString().contains("/src/main/"))
+                    .toList()) {
+                sources.merge(file.getFileName().toString().replace(".java", ""), Files.readString(file), String::concat);
+            }
+        }
+        List<String> missing = new ArrayList<>();
+        int checked = 0;
+        Matcher m = METHOD.matcher(Files.readString(root.resolve("README.md")));
+        while (m.find()) {
+            String type = m.group(1) != null ? m.group(1) : m.group(3);
+            String method = m.group(2) != null ? m.group(2) : m.group(4);
+            if (sources.containsKey(type)) {
+                checked++;
+                if (!Pattern.compile("\\b" + method + "\\s*\\(").matcher(sources.get(type)).find()) {
+                    missing.add(type + "." + method);
+                }
+            }
+        }
+        assertTrue(checked > 20, "the README names the methods that do each step: only " + checked + " found");
+        assertEquals(List.of(), missing);
+    }
+
     /** The anchors of a Markdown file's headings: lower case, punctuation dropped, spaces as hyphens. */
     static List<String> anchors(Path markdown) throws IOException {
         List<String> anchors = new ArrayList<>();
