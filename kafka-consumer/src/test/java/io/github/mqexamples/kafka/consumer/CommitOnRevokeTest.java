@@ -2,6 +2,7 @@ package io.github.mqexamples.kafka.consumer;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.github.mqexamples.common.Log;
 import java.util.ArrayList;
@@ -45,5 +46,18 @@ class CommitOnRevokeTest {
         listener.onPartitionsAssigned(List.of(P0, P1));
         assertEquals(List.of(), commits);
         assertFalse(processed.isEmpty());
+    }
+
+    @Test
+    void aMemberGivenNoPartitionStandsByUntilOneIsAssigned() {
+        listener.onPartitionsAssigned(List.of()); // more members than partitions
+        assertTrue(listener.standingBy());
+        listener.onPartitionsAssigned(List.of(P0)); // a cooperative rebalance adds one
+        assertFalse(listener.standingBy());
+        listener.onPartitionsAssigned(List.of()); // and the next one adds nothing: P0 is still ours
+        assertFalse(listener.standingBy());
+        listener.onPartitionsRevoked(List.of(P0));
+        listener.onPartitionsAssigned(List.of());
+        assertTrue(listener.standingBy());
     }
 }
