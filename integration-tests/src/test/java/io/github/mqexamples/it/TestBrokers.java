@@ -45,6 +45,9 @@ public final class TestBrokers {
          */
         void restart() throws Exception;
 
+        /** Runs {@code rabbitmqctl ARGS} on the broker, e.g. to raise a memory alarm; fails if it fails. */
+        void ctl(String... args) throws Exception;
+
         /** A request to the management API with the broker's credentials. */
         default HttpRequest.Builder management(String path) {
             return HttpRequest.newBuilder(URI.create(managementUrl() + path)).timeout(Duration.ofSeconds(10))
@@ -100,6 +103,9 @@ public final class TestBrokers {
                     () -> {
                         throw new IllegalStateException("a broker given by MQ_TEST_RABBITMQ_URL cannot be restarted by"
                                 + " the tests: unset it to run the restart scenarios on a broker they start");
+                    }, args -> {
+                        throw new IllegalStateException("the tests cannot run rabbitmqctl on a broker given by"
+                                + " MQ_TEST_RABBITMQ_URL: unset it to run the resource-alarm scenario");
                     });
         }
         if (dockerAvailable()) {
@@ -116,14 +122,20 @@ public final class TestBrokers {
                 @Override public String password() { return container.getAdminPassword(); }
                 @Override public String where() { return "Testcontainers " + RABBITMQ_IMAGE; }
                 @Override public void restart() throws Exception {
-                    for (String step : new String[] {"stop_app", "start_app", "await_startup"}) {
-                        // A step that failed would leave the broker running as it was: the restart scenarios
-                        // would pass without any restart.
-                        var result = container.execInContainer("rabbitmqctl", step);
-                        if (result.getExitCode() != 0) {
-                            throw new IllegalStateException("rabbitmqctl " + step + " exited with "
-                                    + result.getExitCode() + ": " + result.getStdout() + result.getStderr());
-                        }
+                    // A step that failed would leave the broker running as it was: the restart scenarios would
+                    // pass without any restart. ctl fails on a non-zero exit code.
+                    ctl("stop_app");
+                    ctl("start_app");
+                    ctl("await_startup");
+                }
+                @Override public void ctl(String... args) throws Exception {
+                    String[] command = new String[args.length + 1];
+                    command[0] = "rabbitmqctl";
+                    System.arraycopy(args, 0, command, 1, args.length);
+                    var result = container.execInContainer(command);
+                    if (result.getExitCode() != 0) {
+                        throw new IllegalStateException(String.join(" ", command) + " exited with "
+                                + result.getExitCode() + ": " + result.getStdout() + result.getStderr());
                     }
                 }
             };
@@ -140,7 +152,7 @@ public final class TestBrokers {
                 "private local node at %s, ready in %.1f s", node.amqpUrl(), (System.nanoTime() - t0) / 1e9), () -> {
                     node.stop();
                     node.start();
-                });
+                }, node::ctl);
     }
 
     /** How a broker is restarted. */
@@ -148,12 +160,18 @@ public final class TestBrokers {
         void run() throws Exception;
     }
 
-    private static RabbitMq rabbit(String url, String management, String where, Restart restart) {
+    /** How rabbitmqctl is run on a broker. */
+    private interface Ctl {
+        void run(String... args) throws Exception;
+    }
+
+    private static RabbitMq rabbit(String url, String management, String where, Restart restart, Ctl ctl) {
         return new RabbitMq() {
             @Override public String amqpUrl() { return url; }
             @Override public String managementUrl() { return management; }
             @Override public String where() { return where; }
             @Override public void restart() throws Exception { restart.run(); }
+            @Override public void ctl(String... args) throws Exception { ctl.run(args); }
         };
     }
 

@@ -192,6 +192,32 @@ public final class LocalRabbitMq implements AutoCloseable {
         }
     }
 
+    /**
+     * Runs {@code rabbitmqctl ARGS} against this node (e.g. {@code set_vm_memory_high_watermark absolute 1}, which
+     * raises a memory alarm) and returns its output; fails if it exits non-zero.
+     */
+    public String ctl(String... args) {
+        List<String> command = new java.util.ArrayList<>(List.of(SERVER.resolveSibling("rabbitmqctl").toString(),
+                "-n", nodeName));
+        command.addAll(List.of(args));
+        ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true);
+        builder.environment().put("HOME", home.toString()); // the Erlang cookie the node was started with
+        builder.environment().put("RABBITMQ_CONF_ENV_FILE", home.resolve("rabbitmq-env.conf").toString());
+        try {
+            Process ctl = builder.start();
+            String output = new String(ctl.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+            if (!ctl.waitFor(60, TimeUnit.SECONDS) || ctl.exitValue() != 0) {
+                throw new IllegalStateException("rabbitmqctl " + String.join(" ", args) + " failed: " + output);
+            }
+            return output;
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted: rabbitmqctl " + String.join(" ", args), e);
+        }
+    }
+
     /** A request to the management HTTP API as guest, e.g. {@code /api/queues/%2F/hello}. */
     public HttpRequest.Builder managementRequest(String path) {
         return HttpRequest.newBuilder(URI.create(managementUrl() + path))

@@ -91,7 +91,11 @@ final class AsyncConfirms {
             if (m == null) {
                 m = resend.poll(100, TimeUnit.MILLISECONDS);
             }
-            if (System.nanoTime() - lastProgress > config.confirmTimeout().toNanos()) {
+            // No confirm for --confirm-timeout: give up on what is left. Not while the broker blocks us (a
+            // resource alarm): then no confirm can come, and the wait counts from when it lets go.
+            BrokerBlocks blocks = producer.blocks();
+            if (!blocks.blocked()
+                    && System.nanoTime() - blocks.waitingSince(lastProgress) > config.confirmTimeout().toNanos()) {
                 if (m != null) {
                     resend.add(m);
                 }

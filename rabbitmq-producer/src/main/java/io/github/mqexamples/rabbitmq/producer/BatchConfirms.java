@@ -26,6 +26,21 @@ final class BatchConfirms {
         this.log = log;
     }
 
+    /** waitForConfirms, but a time the broker blocked us (a resource alarm) does not count as a missing confirm. */
+    private boolean waitForConfirms(Channel channel) throws InterruptedException, TimeoutException {
+        while (true) {
+            long since = System.nanoTime();
+            try {
+                return channel.waitForConfirms(config.confirmTimeout().toMillis());
+            } catch (TimeoutException e) {
+                BrokerBlocks blocks = producer.blocks();
+                if (!blocks.blocked() && blocks.waitingSince(since) == since) {
+                    throw e; // not blocked at any time during the wait: the confirm is really missing
+                }
+            }
+        }
+    }
+
     /** Publishes every message, {@code size} at a time. */
     void publishAll(Channel channel, int size) throws InterruptedException {
         for (int start = 1; start <= config.count(); start += size) {
@@ -40,7 +55,7 @@ final class BatchConfirms {
                         producer.send(channel, m);
                     }
                     // false: the broker nacked at least one of them (we cannot tell which: re-send them all).
-                    boolean allAcked = channel.waitForConfirms(config.confirmTimeout().toMillis());
+                    boolean allAcked = waitForConfirms(channel);
                     problem = allAcked ? null : "nacked by the broker";
                 } catch (TimeoutException e) {
                     problem = "no confirm within " + config.confirmTimeout();

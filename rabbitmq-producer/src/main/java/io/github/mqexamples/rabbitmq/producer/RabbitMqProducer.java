@@ -54,6 +54,7 @@ public final class RabbitMqProducer {
     private final List<String> ids = new ArrayList<>();
     private final Pacer pacer;
     private final Throughput throughput;
+    private final BrokerBlocks blocks = new BrokerBlocks(log);
 
     public RabbitMqProducer(ProducerConfig config) {
         this.config = config;
@@ -65,6 +66,8 @@ public final class RabbitMqProducer {
         // One connection for the program's life. After a network blip or a broker restart the client reconnects
         // by itself (automatic recovery); what was unconfirmed then is sent again.
         try (Connection connection = RabbitMqConnections.connect(config.url(), "rabbitmq-producer")) {
+            // A broker short of memory or disk blocks its publishers until the alarm clears: wait, do not give up.
+            connection.addBlockedListener(blocks);
             Channel channel = connection.createChannel();
             if (config.exchange().isEmpty()) {
                 // Producer and consumer both declare the queue: whichever starts first creates it, and both must
@@ -162,6 +165,10 @@ public final class RabbitMqProducer {
     }
 
     /** Sent as often as --publish-retries allows, never confirmed: reported, and the exit code will say so. */
+    BrokerBlocks blocks() {
+        return blocks;
+    }
+
     void failed(Message m, String why) {
         nacked.incrementAndGet();
         log.error("giving up on '{}' (message id {}) after {} send(s): {}", m, m.id, m.sends, why);
