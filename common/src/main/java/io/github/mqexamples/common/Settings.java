@@ -44,7 +44,9 @@ public final class Settings {
 
     /** Reads {@code args} over {@code env} over the defaults; throws {@link UsageException} naming a wrong setting. */
     public Values parse(String[] args, Map<String, String> env) {
-        Map<String, String> fromFlags = new LinkedHashMap<>();
+        // Every occurrence is kept: a flag given twice is one value for most settings (the last wins, as before)
+        // and a list for the few read with Values.list (--binding-key a --binding-key b).
+        Map<String, List<String>> fromFlags = new LinkedHashMap<>();
         boolean help = false;
         for (int i = 0; i < args.length; i++) {
             String arg = args[i];
@@ -71,13 +73,14 @@ public final class Settings {
                 }
                 value = args[++i];
             }
-            fromFlags.put(name, value);
+            fromFlags.computeIfAbsent(name, k -> new ArrayList<>()).add(value);
         }
         Map<String, Values.Raw> raw = new LinkedHashMap<>();
         for (Setting s : byFlag.values()) {
             String envValue = s.env() == null ? null : env.get(s.env());
             if (fromFlags.containsKey(s.flag())) {
-                raw.put(s.flag(), new Values.Raw(fromFlags.get(s.flag()), "--" + s.flag()));
+                List<String> given = fromFlags.get(s.flag());
+                raw.put(s.flag(), new Values.Raw(given.get(given.size() - 1), "--" + s.flag(), List.copyOf(given)));
             } else if (envValue != null && !envValue.isEmpty()) {
                 raw.put(s.flag(), new Values.Raw(envValue, s.env() + " (the --" + s.flag() + " setting)"));
             } else {

@@ -1,7 +1,10 @@
 package io.github.mqexamples.common;
 
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
@@ -10,7 +13,10 @@ import java.util.Optional;
 public final class Values {
 
     /** A value as given and where it came from ("--count", "MESSAGE_COUNT (the --count setting)", ...). */
-    record Raw(String value, String source) {
+    record Raw(String value, String source, List<String> given) {
+        Raw(String value, String source) {
+            this(value, source, value == null ? List.of() : List.of(value));
+        }
     }
 
     private final Map<String, Raw> raw;
@@ -36,6 +42,35 @@ public final class Values {
             throw new UsageException(r.source() + " must not be empty");
         }
         return r.value();
+    }
+
+    /**
+     * Every value given for a repeatable setting: each {@code --flag} given (or the environment variable, or the
+     * default), each split on commas, blanks dropped. {@code --binding-key a --binding-key b,c} is [a, b, c].
+     */
+    public List<String> list(String flag) {
+        List<String> all = new ArrayList<>();
+        for (String value : get(flag).given()) {
+            for (String part : value.split(",")) {
+                if (!part.isBlank()) {
+                    all.add(part.trim());
+                }
+            }
+        }
+        return List.copyOf(all);
+    }
+
+    /** A repeatable setting of {@code name=value} pairs (see {@link #list}), in the order given. */
+    public Map<String, String> pairs(String flag) {
+        Map<String, String> pairs = new LinkedHashMap<>();
+        for (String pair : list(flag)) {
+            int eq = pair.indexOf('=');
+            if (eq <= 0) {
+                throw new UsageException("invalid " + get(flag).source() + ": '" + pair + "', expected name=value");
+            }
+            pairs.put(pair.substring(0, eq).trim(), pair.substring(eq + 1).trim());
+        }
+        return pairs;
     }
 
     /** A whole number from {@code min} to {@code max}. */

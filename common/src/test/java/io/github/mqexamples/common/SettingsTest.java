@@ -127,4 +127,27 @@ class SettingsTest {
         }));
         assertEquals(7, Cli.run(SETTINGS, new String[] {}, Map.of(), v -> 7));
     }
+
+    static final Settings REPEATABLE = new Settings("demo", "A demo program.")
+            .add("binding-key", "RABBITMQ_BINDING_KEY", null, "binding keys")
+            .add("header", "MESSAGE_HEADERS", null, "name=value pairs");
+
+    @Test
+    void aRepeatableSettingCollectsEveryFlagAndCommaSeparatedValues() {
+        Values v = REPEATABLE.parse(new String[] {"--binding-key", "*.error", "--binding-key=app.#,audit"}, Map.of());
+        assertEquals(java.util.List.of("*.error", "app.#", "audit"), v.list("binding-key"));
+        assertEquals("app.#,audit", v.string("binding-key"), "read as one value, the last flag wins as before");
+        assertEquals(java.util.List.of("a", "b"),
+                REPEATABLE.parse(new String[] {}, Map.of("RABBITMQ_BINDING_KEY", "a, b,")).list("binding-key"));
+        assertEquals(java.util.List.of(), REPEATABLE.parse(new String[] {}, Map.of()).list("binding-key"));
+    }
+
+    @Test
+    void pairsAreNameEqualsValueAndABadOneNamesTheSetting() {
+        Values v = REPEATABLE.parse(new String[] {"--header", "format=pdf", "--header", "type=report,x=a=b"}, Map.of());
+        assertEquals(Map.of("format", "pdf", "type", "report", "x", "a=b"), v.pairs("header"));
+        assertEquals("invalid MESSAGE_HEADERS (the --header setting): 'pdf', expected name=value",
+                assertThrows(UsageException.class, () -> REPEATABLE.parse(new String[] {},
+                        Map.of("MESSAGE_HEADERS", "pdf")).pairs("header")).getMessage());
+    }
 }

@@ -1,7 +1,9 @@
 package io.github.mqexamples.common.rabbitmq;
 
 import io.github.mqexamples.common.Settings;
+import io.github.mqexamples.common.UsageException;
 import io.github.mqexamples.common.Values;
+import java.util.Locale;
 
 /** The settings both RabbitMQ programs share: where the broker is, and how the queue is declared. */
 public final class RabbitMqSettings {
@@ -21,6 +23,19 @@ public final class RabbitMqSettings {
 
     public static AmqpUrl url(Values v) {
         return AmqpUrl.parse(v.string("url"), "--url / RABBITMQ_URL");
+    }
+
+    /**
+     * {@code --exchange-type}, which only means something with {@code --exchange}: the default exchange ('') is a
+     * direct one that cannot be redeclared, so any other type without a named exchange is refused.
+     */
+    public static ExchangeType exchangeType(Values v) {
+        ExchangeType type = v.choice("exchange-type", ExchangeType.class);
+        if (type != ExchangeType.DIRECT && v.optional("exchange").orElse("").isEmpty()) {
+            throw new UsageException("--exchange-type " + type.name().toLowerCase(Locale.ROOT)
+                    + " needs --exchange: the default exchange is always direct");
+        }
+        return type;
     }
 
     public static QueueSpec queue(Values v) {

@@ -1,6 +1,5 @@
 package io.github.mqexamples.rabbitmq.consumer;
 
-import com.rabbitmq.client.BuiltinExchangeType;
 import com.rabbitmq.client.Channel;
 import com.rabbitmq.client.Connection;
 import com.rabbitmq.client.Delivery;
@@ -18,9 +17,9 @@ import org.slf4j.Logger;
 
 /**
  * The consumer, in the order of the Go sample: connect, declare the queue, set the prefetch, consume, process each
- * message, ack it, close. What it adds to the sample has a file of its own beside this one: {@link BatchedAcks}
- * (one ack for many messages), {@link RetryOrDeadLetter} (where a failed message goes) and {@link DeliveryHeaders}
- * (which attempt a delivery is). A message delivered twice is applied once, and a stop loses nothing in hand.
+ * message, ack it, close. What it adds to the sample has a file of its own: {@link Bindings} (how the queue is
+ * bound), {@link BatchedAcks} (one ack for many messages), {@link RetryOrDeadLetter} (where a failed message goes),
+ * {@link DeliveryHeaders} (which attempt a delivery is). A message delivered twice is applied once; a stop loses none.
  */
 public final class RabbitMqConsumer {
 
@@ -57,24 +56,29 @@ public final class RabbitMqConsumer {
         // by itself (automatic recovery) and re-opens the channels and this consumer.
         try (Connection connection = RabbitMqConnections.connect(config.url(), "rabbitmq-consumer")) {
             Channel channel = connection.createChannel();
-
             // Producer and consumer both declare the queue: whichever starts first creates it, and both must declare
             // it alike or the broker refuses. First the queues failed messages go to: a quorum queue names one.
             QueueSpec queue = config.queue();
-            failures.declareQueues(channel);
-            try {
-                // durable: the queue survives a broker restart; exclusive and autoDelete false: it outlives us.
-                channel.queueDeclare(queue.name(), queue.durable(), false, false, queue.arguments());
-            } catch (IOException e) {
-                throw queue.declarationError(e); // e.g. PRECONDITION_FAILED: it exists with other settings
+            String name = queue.name().isEmpty() ? channel.queueDeclare().getQueue() : queue.name();
+            if (queue.name().isEmpty()) { // --queue '': exclusive, auto-delete: it lives as long as this connection
+                log.info("server-named queue '{}' (exclusive, auto-delete: gone when this consumer stops)", name);
+            } else {
+                failures.declareQueues(channel);
+                try {
+                    // durable: the queue survives a broker restart; exclusive and autoDelete false: it outlives us.
+                    channel.queueDeclare(name, queue.durable(), false, false, queue.arguments());
+                } catch (IOException e) {
+                    throw queue.declarationError(e); // e.g. PRECONDITION_FAILED: it exists with other settings
+                }
             }
             if (!config.exchange().isEmpty()) {
-                // Producers publish to the exchange; the binding is what routes a message into this queue.
-                channel.exchangeDeclare(config.exchange(), BuiltinExchangeType.DIRECT, true);
-                String bindingKey = config.routingKey() != null ? config.routingKey() : queue.name();
-                channel.queueBind(queue.name(), config.exchange(), bindingKey);
-                log.info("queue '{}' bound to exchange '{}' with routing key '{}'", queue.name(), config.exchange(),
-                        bindingKey);
+                // Producers publish to the exchange; the bindings are what route a message into this queue.
+                Bindings bind = config.bindings();
+                channel.exchangeDeclare(config.exchange(), bind.type().builtin(), true);
+                for (String key : bind.keysFor(name)) {
+                    channel.queueBind(name, config.exchange(), key, bind.arguments());
+                    log.info("queue '{}' bound to exchange '{}' with {}", name, config.exchange(), bind.describe(key));
+                }
             }
             // Copies of failed messages go out on a channel of their own, in confirm mode: the original is acked
             // only once the broker has confirmed its copy, so a crash in between duplicates a message, never loses it.
@@ -97,12 +101,12 @@ public final class RabbitMqConsumer {
             });
 
             log.info("waiting for messages on queue '{}' at {} ({}, prefetch {}, retry {}). Press Ctrl-C to stop.",
-                    queue.name(), config.url().address(), acks, config.prefetch(), failures);
+                    name, config.url().address(), acks, config.prefetch(), failures);
             // autoAck false (--ack manual, the default): the broker keeps each message until we ack it; if this
             // process dies first, the message goes back to the queue and is delivered again (redelivered=true).
-            String consumerTag = channel.basicConsume(queue.name(), config.ack() == AckMode.AUTO,
+            String consumerTag = channel.basicConsume(name, config.ack() == AckMode.AUTO,
                     (tag, delivery) -> handle(channel, delivery), tag -> {
-                        log.warn("the broker cancelled the consumer (was queue '{}' deleted?)", queue.name());
+                        log.warn("the broker cancelled the consumer (was queue '{}' deleted?)", name);
                         stop();
                     });
 
@@ -153,9 +157,11 @@ public final class RabbitMqConsumer {
                 config.work().process(body, attempt);
                 processor.process(delivery, body);
             } catch (Exception e) {
-                if (failures.failed(forwarding, delivery, body, attempt, e) == RetryOrDeadLetter.Outcome.REQUEUE) {
-                    // requeue=true: back into the queue at once; the quorum queue counts it in x-delivery-count.
-                    channel.basicNack(delivery.getEnvelope().getDeliveryTag(), false, true);
+                RetryOrDeadLetter.Outcome outcome = failures.failed(forwarding, delivery, body, attempt, e);
+                if (outcome != RetryOrDeadLetter.Outcome.FORWARDED) {
+                    // requeue=true: back into the queue at once (counted in x-delivery-count); false: dropped (DROP).
+                    channel.basicNack(delivery.getEnvelope().getDeliveryTag(), false,
+                            outcome == RetryOrDeadLetter.Outcome.REQUEUE);
                 } else {
                     ack(delivery); // its copy is safe in <queue>.retry or <queue>.dlq
                 }

@@ -6,9 +6,12 @@ import io.github.mqexamples.common.Settings;
 import io.github.mqexamples.common.SimulatedWork;
 import io.github.mqexamples.common.UsageException;
 import io.github.mqexamples.common.Values;
+import io.github.mqexamples.common.rabbitmq.ExchangeType;
 import io.github.mqexamples.common.rabbitmq.QueueSpec;
 import io.github.mqexamples.common.rabbitmq.RabbitMqSettings;
 import java.time.Duration;
+import java.util.List;
+import java.util.Map;
 
 /**
  * Consumes a RabbitMQ queue, acknowledging each message after it has been processed, until Ctrl-C
@@ -23,8 +26,17 @@ public final class RabbitMqConsumerApp {
     static final Settings SETTINGS = SimulatedWork.addTo(RabbitMqSettings.addTo(new Settings("rabbitmq-consumer",
                     "Consumes a RabbitMQ queue with manual acknowledgements, a prefetch limit, retries and a"
                             + " dead-letter queue; stops cleanly on Ctrl-C.")))
-            .add("exchange", "RABBITMQ_EXCHANGE", "", "also bind the queue to this direct exchange (declared if missing)")
-            .add("routing-key", "RABBITMQ_ROUTING_KEY", null, "binding key for --exchange; none = the queue name")
+            .add("exchange", "RABBITMQ_EXCHANGE", "", "also bind the queue to this exchange (declared if missing);"
+                    + " with --queue '' a server-named queue of its own, gone when the consumer stops")
+            .add("exchange-type", "RABBITMQ_EXCHANGE_TYPE", "direct", "type of --exchange: direct, fanout (every"
+                    + " bound queue gets every message), topic (* one word, # any words) or headers")
+            .add("binding-key", "RABBITMQ_BINDING_KEY", null, "binding key(s) for a direct or topic --exchange,"
+                    + " repeatable or comma-separated (*.error,app.#); none = --routing-key, else the queue name")
+            .add("routing-key", "RABBITMQ_ROUTING_KEY", null, "one binding key for --exchange (--binding-key says"
+                    + " more); none = the queue name")
+            .add("binding-header", "RABBITMQ_BINDING_HEADERS", null, "with --exchange-type headers: name=value a"
+                    + " message must carry, repeatable or comma-separated")
+            .add("match", "RABBITMQ_MATCH", "all", "with --binding-header: all headers must match, or any one")
             .add("ack", "RABBITMQ_ACK", "manual", "manual: ack after processing; auto: the broker forgets a message"
                     + " as soon as it is sent (the Go sample's mode)")
             .add("prefetch", "RABBITMQ_PREFETCH", "100", "most unacknowledged messages the broker sends ahead")
@@ -53,7 +65,13 @@ public final class RabbitMqConsumerApp {
     }
 
     static ConsumerConfig config(Values v) {
-        QueueSpec queue = RabbitMqSettings.queue(v);
+        // --queue '': the broker names the queue, exclusive to this connection and deleted with it (a listener
+        // that only wants what is published while it runs). Without an exchange nothing could reach it.
+        boolean serverNamed = v.optional("queue").orElse("").isEmpty();
+        if (serverNamed && v.optional("exchange").orElse("").isEmpty()) {
+            throw new UsageException("--queue '' (a server-named queue) needs --exchange: nothing else routes to it");
+        }
+        QueueSpec queue = serverNamed ? new QueueSpec("", false, "classic") : RabbitMqSettings.queue(v);
         AckMode ack = v.choice("ack", AckMode.class);
         RetryMode retry = v.choice("retry", RetryMode.class);
         if (retry == RetryMode.REQUEUE && ack == AckMode.AUTO) {
@@ -64,8 +82,7 @@ public final class RabbitMqConsumerApp {
                     + " deliveries, so a classic queue would requeue a poison message forever");
         }
         return ConsumerConfig.builder(RabbitMqSettings.url(v), queue)
-                .bindTo(v.optional("exchange").orElse(""),
-                        v.optional("routing-key").filter(k -> !k.isEmpty()).orElse(null))
+                .bindTo(v.optional("exchange").orElse(""), bindings(v))
                 .ack(ack)
                 .prefetch(v.integer("prefetch", 1, 65535))
                 .ackEvery(v.integer("ack-every", 1, 65535))
@@ -76,5 +93,20 @@ public final class RabbitMqConsumerApp {
                 .maxMessages(v.integer("max-messages", 0, Integer.MAX_VALUE))
                 .logMessages(v.bool("log-messages"))
                 .build();
+    }
+
+    /** --binding-key (or else --routing-key, as before it), --binding-header and --match, checked against the type. */
+    static Bindings bindings(Values v) {
+        ExchangeType type = RabbitMqSettings.exchangeType(v);
+        List<String> keys = v.list("binding-key");
+        if (keys.isEmpty()) {
+            keys = v.optional("routing-key").filter(k -> !k.isEmpty()).map(List::of).orElse(List.of());
+        }
+        Map<String, String> headers = v.pairs("binding-header");
+        if (!headers.isEmpty() && type != ExchangeType.HEADERS) {
+            throw new UsageException("--binding-header needs --exchange-type headers: a " + v.string("exchange-type")
+                    + " exchange routes by key, not by headers");
+        }
+        return new Bindings(type, keys, headers, v.choice("match", "all", "any").equals("all"));
     }
 }

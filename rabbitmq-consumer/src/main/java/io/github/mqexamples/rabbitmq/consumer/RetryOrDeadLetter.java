@@ -34,6 +34,8 @@ public final class RetryOrDeadLetter {
     enum Outcome {
         /** Nack it with requeue=true: the broker puts it back into the queue. */
         REQUEUE,
+        /** Nack it with requeue=false: the broker drops it (a server-named queue has nowhere to forward it). */
+        DROP,
         /** Ack it: its copy is in the retry or dead-letter queue, confirmed by the broker. */
         FORWARDED
     }
@@ -54,6 +56,9 @@ public final class RetryOrDeadLetter {
      */
     void declareQueues(Channel channel) {
         QueueSpec queue = config.queue();
+        if (queue.name().isEmpty()) {
+            return; // a server-named queue: see failed()
+        }
         QueueSpec.declareSideQueue(channel, queue.deadLetterQueue(), Map.of());
         if (config.retry() == RetryMode.DELAYED) {
             QueueSpec.declareSideQueue(channel, queue.retryQueue(), Map.of(
@@ -65,6 +70,12 @@ public final class RetryOrDeadLetter {
     Outcome failed(Channel forwarding, Delivery delivery, String body, int attempt, Exception error)
             throws IOException {
         String reason = error.getClass().getSimpleName() + ": " + error.getMessage();
+        if (config.queue().name().isEmpty()) {
+            // A server-named queue is a listener's: it has no name to give <queue>.retry and <queue>.dlq, and is
+            // gone when the consumer stops anyway. The failure is logged and the message dropped.
+            log.error("'{}' failed ({}): dropped, a server-named queue has no dead-letter queue", body, reason);
+            return Outcome.DROP;
+        }
         boolean attemptsLeft = attempt < config.maxAttempts() && config.retry() != RetryMode.NONE;
         if (attemptsLeft && config.retry() == RetryMode.REQUEUE) {
             // The simplest retry. The quorum queue's delivery limit (x-delivery-limit) stops the message even if

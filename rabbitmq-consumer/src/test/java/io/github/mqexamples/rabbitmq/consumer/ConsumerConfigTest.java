@@ -5,8 +5,10 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 
 import io.github.mqexamples.common.UsageException;
 import io.github.mqexamples.common.Values;
+import io.github.mqexamples.common.rabbitmq.ExchangeType;
 import io.github.mqexamples.common.rabbitmq.RabbitMqSettings;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 
@@ -44,5 +46,38 @@ class ConsumerConfigTest {
         assertEquals("--retry requeue needs --ack manual: an auto-acked message cannot be put back", assertThrows(
                 UsageException.class, () -> RabbitMqConsumerApp.config(flags("--retry", "requeue", "--ack", "auto")))
                 .getMessage());
+    }
+
+    @Test
+    void bindingKeysAreRepeatableOrCommaSeparatedAndRoutingKeyStillWorks() {
+        assertEquals(new Bindings(ExchangeType.TOPIC, List.of("*.error", "app.#", "audit"), Map.of(), true),
+                RabbitMqConsumerApp.config(flags("--exchange", "logs", "--exchange-type", "topic", "--binding-key",
+                        "*.error", "--binding-key", "app.#,audit")).bindings());
+        assertEquals(List.of("created"), RabbitMqConsumerApp.config(flags("--exchange", "orders", "--routing-key",
+                "created")).bindings().keys());
+        assertEquals(List.of("a"), RabbitMqConsumerApp.config(flags("--exchange", "orders", "--routing-key",
+                "created", "--binding-key", "a")).bindings().keys(), "--binding-key, when given, is the one that counts");
+    }
+
+    @Test
+    void bindingHeadersWithMatchAny() {
+        Bindings b = RabbitMqConsumerApp.config(flags("--exchange", "reports", "--exchange-type", "headers",
+                "--binding-header", "format=pdf", "--binding-header", "type=report", "--match", "any")).bindings();
+        assertEquals(new Bindings(ExchangeType.HEADERS, List.of(), Map.of("format", "pdf", "type", "report"), false), b);
+    }
+
+    @Test
+    void combinationsThatMakeNoSenseAreRefusedInOneLine() {
+        assertEquals("--binding-header needs --exchange-type headers: a topic exchange routes by key, not by headers",
+                assertThrows(UsageException.class, () -> RabbitMqConsumerApp.config(flags("--exchange", "logs",
+                        "--exchange-type", "topic", "--binding-header", "a=b"))).getMessage());
+        assertEquals("--queue '' (a server-named queue) needs --exchange: nothing else routes to it",
+                assertThrows(UsageException.class, () -> RabbitMqConsumerApp.config(flags("--queue", "")))
+                        .getMessage());
+        assertEquals("invalid --match: 'some', expected one of all, any", assertThrows(UsageException.class,
+                () -> RabbitMqConsumerApp.config(flags("--exchange", "r", "--exchange-type", "headers", "--match",
+                        "some"))).getMessage());
+        assertEquals("", RabbitMqConsumerApp.config(flags("--queue", "", "--exchange", "news", "--exchange-type",
+                "fanout")).queue().name(), "server-named: the broker gives the name");
     }
 }

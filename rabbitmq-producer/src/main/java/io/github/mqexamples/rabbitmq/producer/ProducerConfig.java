@@ -2,8 +2,11 @@ package io.github.mqexamples.rabbitmq.producer;
 
 import io.github.mqexamples.common.ProducerConfigBuilder;
 import io.github.mqexamples.common.rabbitmq.AmqpUrl;
+import io.github.mqexamples.common.rabbitmq.ExchangeType;
 import io.github.mqexamples.common.rabbitmq.QueueSpec;
 import java.time.Duration;
+import java.util.HashMap;
+import java.util.Map;
 
 /**
  * What the producer is set to do: one field per setting of {@link RabbitMqProducerApp}. Built by name, for
@@ -11,19 +14,29 @@ import java.time.Duration;
  * named keeps the program's default (ProducerConfigTest checks that the builder and the flags agree).
  *
  * @param exchange    "" = the default exchange, which routes to the queue named by the routing key
+ * @param exchangeType how {@code exchange} routes; declared with it
  * @param routingKey  null = the queue's name
+ * @param headers     added to every message's headers (what a headers exchange routes by)
  * @param messageId   null = a random UUID per message
  * @param size        body size in bytes (padded or cut), 0 = the body as it is
  * @param rate        messages per second, 0 = unlimited
  * @param logMessages a line per message; false = a progress line each second
  */
-public record ProducerConfig(AmqpUrl url, QueueSpec queue, String exchange, String routingKey, boolean persistent,
+public record ProducerConfig(AmqpUrl url, QueueSpec queue, String exchange, ExchangeType exchangeType,
+                             String routingKey, Map<String, String> headers, boolean persistent,
                              int count, String message, String messageId, int size, int rate, boolean logMessages,
                              ConfirmMode confirm, int batchSize, int confirmWindow, Duration confirmTimeout,
                              int publishRetries) {
 
     public static Builder builder(AmqpUrl url, QueueSpec queue) {
         return new Builder(url, queue);
+    }
+
+    /** The message's headers: {@code headers}, and one more (the send time, which differs per message). */
+    Map<String, Object> headersAnd(String name, Object value) {
+        Map<String, Object> all = new HashMap<>(headers);
+        all.put(name, value);
+        return all;
     }
 
     String routingKeyOrQueue() {
@@ -35,7 +48,9 @@ public record ProducerConfig(AmqpUrl url, QueueSpec queue, String exchange, Stri
         private final AmqpUrl url;
         private final QueueSpec queue;
         private String exchange = "";
+        private ExchangeType exchangeType = ExchangeType.DIRECT;
         private String routingKey;
+        private Map<String, String> headers = Map.of();
         private boolean persistent = true;
         private String messageId;
         private ConfirmMode confirm = ConfirmMode.ASYNC;
@@ -54,6 +69,16 @@ public record ProducerConfig(AmqpUrl url, QueueSpec queue, String exchange, Stri
         public Builder publishTo(String exchange, String routingKey) {
             this.exchange = exchange;
             this.routingKey = routingKey;
+            return this;
+        }
+
+        public Builder exchangeType(ExchangeType exchangeType) {
+            this.exchangeType = exchangeType;
+            return this;
+        }
+
+        public Builder headers(Map<String, String> headers) {
+            this.headers = Map.copyOf(headers);
             return this;
         }
 
@@ -93,7 +118,7 @@ public record ProducerConfig(AmqpUrl url, QueueSpec queue, String exchange, Stri
         }
 
         public ProducerConfig build() {
-            return new ProducerConfig(url, queue, exchange, routingKey, persistent, count, message, messageId, size,
+            return new ProducerConfig(url, queue, exchange, exchangeType, routingKey, headers, persistent, count, message, messageId, size,
                     rate, logMessages, confirm, batchSize, confirmWindow, confirmTimeout, publishRetries);
         }
     }

@@ -1,7 +1,6 @@
 package io.github.mqexamples.rabbitmq.producer;
 
 import com.rabbitmq.client.AMQP;
-import com.rabbitmq.client.BuiltinExchangeType;
 import com.rabbitmq.client.Channel;
 import com.rabbitmq.client.Connection;
 import io.github.mqexamples.common.Log;
@@ -85,7 +84,7 @@ public final class RabbitMqProducer {
             } else {
                 // Routing is the consumers' business: they bind their queues to the exchange. The producer
                 // only makes sure the exchange exists.
-                channel.exchangeDeclare(config.exchange(), BuiltinExchangeType.DIRECT, true);
+                channel.exchangeDeclare(config.exchange(), config.exchangeType().builtin(), true);
             }
 
             // mandatory=true on every publish: a message no queue would receive comes back here instead of
@@ -142,7 +141,8 @@ public final class RabbitMqProducer {
                 .messageId(m.id) // lets a consumer recognise a message it has already processed
                 .timestamp(new Date())
                 // For end-to-end latency: the consumer subtracts this from the time it receives the message.
-                .headers(Map.of(Throughput.SENT_AT_HEADER, Throughput.nowMicros()))
+                // --header pairs too: what a headers exchange routes by.
+                .headers(config.headersAnd(Throughput.SENT_AT_HEADER, Throughput.nowMicros()))
                 .build();
         if (++m.sends > 1) {
             resent.incrementAndGet();

@@ -16,9 +16,13 @@ public final class RabbitMqProducerApp {
 
     static final Settings SETTINGS = RabbitMqSettings.addTo(new Settings("rabbitmq-producer",
                     "Publishes persistent messages to a durable RabbitMQ queue and waits for the broker's confirms."))
-            .add("exchange", "RABBITMQ_EXCHANGE", "", "publish to this direct exchange (declared if missing) instead"
+            .add("exchange", "RABBITMQ_EXCHANGE", "", "publish to this exchange (declared if missing) instead"
                     + " of straight to the queue; '' = the default exchange")
+            .add("exchange-type", "RABBITMQ_EXCHANGE_TYPE", "direct", "type of --exchange: direct, fanout, topic or"
+                    + " headers; declared alike by the consumer")
             .add("routing-key", "RABBITMQ_ROUTING_KEY", null, "routing key; none = the queue name")
+            .add("header", "MESSAGE_HEADERS", null, "name=value header on every message (a headers exchange routes"
+                    + " by them), repeatable or comma-separated")
             .add("persistent", "RABBITMQ_PERSISTENT", "true", "mark messages persistent: written to disk")
             .add("count", "MESSAGE_COUNT", "1", "how many messages to send; with more than one, bodies are numbered")
             .add("message", "MESSAGE_BODY", "Hello World!", "the message body")
@@ -47,6 +51,8 @@ public final class RabbitMqProducerApp {
         return ProducerConfig.builder(RabbitMqSettings.url(v), RabbitMqSettings.queue(v))
                 .publishTo(v.optional("exchange").orElse(""),
                         v.optional("routing-key").filter(k -> !k.isEmpty()).orElse(null))
+                .exchangeType(RabbitMqSettings.exchangeType(v))
+                .headers(v.pairs("header"))
                 .persistent(v.bool("persistent"))
                 .count(v.integer("count", 1, Integer.MAX_VALUE))
                 .message(v.string("message"))

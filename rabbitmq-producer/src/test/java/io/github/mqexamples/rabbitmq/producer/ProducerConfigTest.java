@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 
 import io.github.mqexamples.common.UsageException;
 import io.github.mqexamples.common.Values;
+import io.github.mqexamples.common.rabbitmq.ExchangeType;
 import io.github.mqexamples.common.rabbitmq.RabbitMqSettings;
 import java.time.Duration;
 import java.util.Map;
@@ -40,5 +41,28 @@ class ProducerConfigTest {
     void aBadConfirmModeIsNamedWithTheValuesItAccepts() {
         assertEquals("invalid --confirm: 'never', expected one of individual, batch, async", assertThrows(
                 UsageException.class, () -> RabbitMqProducerApp.config(flags("--confirm", "never"))).getMessage());
+    }
+
+    @Test
+    void theExchangeTypeAndHeadersReachTheirFields() {
+        ProducerConfig config = RabbitMqProducerApp.config(flags("--exchange", "reports", "--exchange-type", "headers",
+                "--header", "format=pdf", "--header", "type=report"));
+        assertEquals(ExchangeType.HEADERS, config.exchangeType());
+        assertEquals(Map.of("format", "pdf", "type", "report"), config.headers());
+        assertEquals(Map.of("format", "pdf", "type", "report", "x-sent-at", 1L), config.headersAnd("x-sent-at", 1L));
+        assertEquals(ExchangeType.TOPIC, RabbitMqProducerApp.SETTINGS.parse(new String[] {"--exchange", "logs"},
+                Map.of("RABBITMQ_EXCHANGE_TYPE", "topic")).choice("exchange-type", ExchangeType.class));
+    }
+
+    @Test
+    void aBadExchangeTypeOrOneWithoutAnExchangeIsRefusedInOneLine() {
+        assertEquals("invalid --exchange-type: 'x', expected one of direct, fanout, topic, headers", assertThrows(
+                UsageException.class, () -> RabbitMqProducerApp.config(flags("--exchange", "e", "--exchange-type",
+                        "x"))).getMessage());
+        assertEquals("--exchange-type fanout needs --exchange: the default exchange is always direct", assertThrows(
+                UsageException.class, () -> RabbitMqProducerApp.config(flags("--exchange-type", "fanout")))
+                .getMessage());
+        assertEquals("invalid --header: 'pdf', expected name=value", assertThrows(UsageException.class,
+                () -> RabbitMqProducerApp.config(flags("--header", "pdf"))).getMessage());
     }
 }
