@@ -112,11 +112,14 @@ public final class Values {
         throw invalid(r, "one of " + String.join(", ", allowed));
     }
 
-    /** One of the constants of {@code mode}, given in lower case; a wrong value lists them in declaration order. */
+    /**
+     * One of the constants of {@code mode}, given in lower case with hyphens for underscores (DROP_HEAD is
+     * drop-head); a wrong value lists them in declaration order.
+     */
     public <E extends Enum<E>> E choice(String flag, Class<E> mode) {
-        String[] allowed = Arrays.stream(mode.getEnumConstants()).map(c -> c.name().toLowerCase(Locale.ROOT))
-                .toArray(String[]::new);
-        return Enum.valueOf(mode, choice(flag, allowed).toUpperCase(Locale.ROOT));
+        String[] allowed = Arrays.stream(mode.getEnumConstants())
+                .map(c -> c.name().toLowerCase(Locale.ROOT).replace('_', '-')).toArray(String[]::new);
+        return Enum.valueOf(mode, choice(flag, allowed).toUpperCase(Locale.ROOT).replace('-', '_'));
     }
 
     /** A duration such as 500ms, 5s, 2m or a plain number of milliseconds. */

@@ -21,7 +21,8 @@ import java.util.Map;
  *
  * <p>{@code classic} with {@code durable=false} is what the Go sample declares: no arguments at all.
  */
-public record QueueSpec(String name, boolean durable, String type, int deliveryLimit) {
+public record QueueSpec(String name, boolean durable, String type, int deliveryLimit, int maxLength,
+                        Overflow overflow) {
 
     /** RabbitMQ 4.x gives quorum queues this limit by default; 3.x has none, so it is always set explicitly. */
     public static final int DEFAULT_DELIVERY_LIMIT = 20;
@@ -34,6 +35,11 @@ public record QueueSpec(String name, boolean durable, String type, int deliveryL
 
     public QueueSpec(String name, boolean durable, String type) {
         this(name, durable, type, DEFAULT_DELIVERY_LIMIT);
+    }
+
+    /** No length limit. */
+    public QueueSpec(String name, boolean durable, String type, int deliveryLimit) {
+        this(name, durable, type, deliveryLimit, 0, Overflow.REJECT_PUBLISH);
     }
 
     public boolean quorum() {
@@ -59,7 +65,13 @@ public record QueueSpec(String name, boolean durable, String type, int deliveryL
             arguments.put("x-dead-letter-exchange", "");
             arguments.put("x-dead-letter-routing-key", deadLetterQueue());
         }
-        // classic: no argument at all, exactly as the Go sample declares it, so both can share the queue
+        if (maxLength > 0) {
+            // A bounded queue: a burst beyond what it may hold is refused (or pushes out the oldest) instead of
+            // growing the broker's memory and disk without limit.
+            arguments.put("x-max-length", maxLength);
+            arguments.put("x-overflow", overflow.argument());
+        }
+        // classic without a limit: no argument at all, exactly as the Go sample declares it, so both can share it
         return arguments;
     }
 
@@ -70,7 +82,8 @@ public record QueueSpec(String name, boolean durable, String type, int deliveryL
      */
     public BrokerException declarationError(IOException e) {
         return explain(name, e, "--durable " + durable + " --queue-type " + type
-                + (quorum() ? " --delivery-limit " + deliveryLimit : ""));
+                + (quorum() ? " --delivery-limit " + deliveryLimit : "")
+                + (maxLength > 0 ? " --max-length " + maxLength + " --overflow " + overflow.argument() : ""));
     }
 
     /** A durable classic queue next to the main one ({@code .dlq}, {@code .retry}). */

@@ -18,7 +18,11 @@ public final class RabbitMqSettings {
                 .add("queue-type", "RABBITMQ_QUEUE_TYPE", "quorum", "quorum or classic")
                 .add("durable", "RABBITMQ_DURABLE", "true", "declare the queue durable: it survives a broker restart")
                 .add("delivery-limit", "RABBITMQ_DELIVERY_LIMIT", String.valueOf(QueueSpec.DEFAULT_DELIVERY_LIMIT),
-                        "quorum queue: dead-letter a message after this many returns to the queue");
+                        "quorum queue: dead-letter a message after this many returns to the queue")
+                .add("max-length", "RABBITMQ_MAX_LENGTH", "0", "most messages the queue holds; 0 = no limit")
+                .add("overflow", "RABBITMQ_OVERFLOW", "reject-publish", "with --max-length, a message to a full queue:"
+                        + " reject-publish (refused: the producer gets a nack and reports it) or drop-head (the oldest"
+                        + " is dropped; a quorum queue dead-letters it to <queue>.dlq)");
     }
 
     public static AmqpUrl url(Values v) {
@@ -40,6 +44,7 @@ public final class RabbitMqSettings {
 
     public static QueueSpec queue(Values v) {
         return new QueueSpec(v.string("queue"), v.bool("durable"), v.choice("queue-type", "quorum", "classic"),
-                v.integer("delivery-limit", 1, Integer.MAX_VALUE));
+                v.integer("delivery-limit", 1, Integer.MAX_VALUE), v.integer("max-length", 0, Integer.MAX_VALUE),
+                v.choice("overflow", Overflow.class));
     }
 }
