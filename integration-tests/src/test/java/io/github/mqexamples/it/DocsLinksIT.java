@@ -24,7 +24,7 @@ class DocsLinksIT {
 
     @Test
     void everyRelativeLinkLeadsToAFileAndHeadingThatExist() throws IOException {
-        Path root = Path.of(System.getProperty("mq.examples.root", "..")).toAbsolutePath().normalize();
+        Path root = Programs.root();
         List<Path> documents = new ArrayList<>(List.of(root.resolve("README.md")));
         try (Stream<Path> docs = Files.list(root.resolve("docs"))) {
             docs.filter(p -> p.toString().endsWith(".md")).sorted().forEach(documents::add);
@@ -57,7 +57,7 @@ class DocsLinksIT {
     /** "`RabbitMqConsumer.run`" or "[`RabbitMqConsumer.java`](...) `run`": the class is a file here, the method is in it. */
     @Test
     void everyMethodTheReadmeNamesIsInItsClass() throws IOException {
-        Path root = Path.of(System.getProperty("mq.examples.root", "..")).toAbsolutePath().normalize();
+        Path root = Programs.root();
         java.util.Map<String, String> sources = new java.util.HashMap<>();
         try (Stream<Path> files = Files.walk(root)) {
             for (Path file : files.filter(f -> f.toString().endsWith(".java") && f.toString().contains("/src/main/"))

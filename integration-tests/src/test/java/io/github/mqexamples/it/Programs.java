@@ -21,9 +21,13 @@ public final class Programs {
     private Programs() {
     }
 
+    /** The project's root folder (the integration tests run in integration-tests/). */
+    static Path root() {
+        return Path.of(System.getProperty("mq.examples.root", "..")).toAbsolutePath().normalize();
+    }
+
     static Path jar(String module) {
-        Path root = Path.of(System.getProperty("mq.examples.root", ".."));
-        Path jar = root.resolve(module).resolve("target").resolve(module + ".jar").toAbsolutePath().normalize();
+        Path jar = root().resolve(module).resolve("target").resolve(module + ".jar");
         assertTrue(Files.isRegularFile(jar), jar + " is missing: run the tests with mvn verify, which packages it first");
         return jar;
     }

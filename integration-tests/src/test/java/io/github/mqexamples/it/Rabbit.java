@@ -137,9 +137,14 @@ final class Rabbit {
 
     /** The queue as the management HTTP API describes it, spaces removed. */
     static String queueJson(String queue) throws Exception {
-        HttpResponse<String> response = HttpClient.newHttpClient().send(
-                broker().management("/api/queues/%2F/" + queue).build(), HttpResponse.BodyHandlers.ofString());
-        assertEquals(200, response.statusCode(), "management API for queue " + queue + ": " + response.body());
+        return managementJson("/api/queues/%2F/" + queue);
+    }
+
+    /** A GET of the management HTTP API (e.g. /api/exchanges/%2F/orders), spaces removed; fails unless 200. */
+    static String managementJson(String path) throws Exception {
+        HttpResponse<String> response = HttpClient.newHttpClient().send(broker().management(path).build(),
+                HttpResponse.BodyHandlers.ofString());
+        assertEquals(200, response.statusCode(), "management API " + path + ": " + response.body());
         return response.body().replace(" ", "");
     }
 

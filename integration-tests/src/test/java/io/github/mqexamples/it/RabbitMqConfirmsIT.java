@@ -12,8 +12,6 @@ import io.github.mqexamples.common.rabbitmq.RabbitMqConnections;
 import io.github.mqexamples.rabbitmq.producer.ConfirmMode;
 import io.github.mqexamples.rabbitmq.producer.ProducerConfig;
 import io.github.mqexamples.rabbitmq.producer.RabbitMqProducer;
-import java.net.http.HttpClient;
-import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.HashSet;
 import java.util.Locale;
@@ -84,13 +82,7 @@ class RabbitMqConfirmsIT {
 
     /** How many messages the exchange has received (its statistics' publish_in); -1 while not reported. */
     static long publishedTo(String exchange) {
-        try {
-            HttpResponse<String> response = HttpClient.newHttpClient().send(
-                    Rabbit.broker().management("/api/exchanges/%2F/" + exchange).build(),
-                    HttpResponse.BodyHandlers.ofString());
-            return Rabbit.number(response.body().replace(" ", ""), "publish_in");
-        } catch (Exception e) {
-            return -1;
-        }
+        return Rabbit.number(Await.orElse("", () -> Rabbit.managementJson("/api/exchanges/%2F/" + exchange)),
+                "publish_in");
     }
 }
