@@ -5,6 +5,7 @@ import java.util.Locale;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.LongSupplier;
 import org.HdrHistogram.Histogram;
 import org.slf4j.Logger;
 
@@ -34,6 +35,9 @@ public final class Throughput implements AutoCloseable {
     /** True once {@link #start()} set the clock; otherwise it starts with the first message recorded. */
     private volatile boolean started;
     private final ScheduledExecutorService progress;
+    /** What the progress lines add after the rate: the messages still waiting (see {@link #showBacklog}). */
+    private volatile String backlogLabel;
+    private volatile LongSupplier backlog;
 
     /** @param what "sent" or "received"; {@code progressLines} prints a line about once a second */
     public Throughput(String what, Logger log, boolean progressLines) {
@@ -41,20 +45,35 @@ public final class Throughput implements AutoCloseable {
         this.log = log;
         if (progressLines) {
             progress = DaemonScheduler.named("progress");
-            long[] previous = {0, System.nanoTime()};
+            long[] previous = {0, System.nanoTime(), -1};
             progress.scheduleAtFixedRate(() -> {
+                long waiting = backlog == null ? -1 : backlog.getAsLong();
                 long now = System.nanoTime();
                 long count = messages.get();
-                if (count != previous[0]) {
+                // A line when something moved: messages done, or the backlog grew or shrank (a backlog that
+                // drained to 0 after the last message is worth its line too).
+                if (count != previous[0] || waiting != previous[2]) {
                     double rate = (count - previous[0]) / ((now - previous[1]) / 1e9);
-                    log.info("{} {} so far, {} msg/s now", what, count, String.format(Locale.ROOT, "%.0f", rate));
+                    log.info("{} {} so far, {} msg/s now{}", what, count, String.format(Locale.ROOT, "%.0f", rate),
+                            waiting < 0 ? "" : ", " + backlogLabel + " " + waiting);
                 }
                 previous[0] = count;
                 previous[1] = now;
+                previous[2] = waiting;
             }, 1, 1, TimeUnit.SECONDS);
         } else {
             progress = null;
         }
+    }
+
+    /**
+     * Adds the backlog to each progress line, as {@code ", <label> <n>"}: the messages not yet consumed, such as a
+     * queue's depth or a group's lag. {@code count} is asked once a second from the progress thread (so it must be
+     * safe to call from there) and returns -1 when it cannot tell (the broker unreachable): the line then omits it.
+     */
+    public void showBacklog(String label, LongSupplier count) {
+        this.backlogLabel = label;
+        this.backlog = count;
     }
 
     /** A summary is worth a line on long runs (progress lines on, or 1000 messages and more), not for three messages. */
