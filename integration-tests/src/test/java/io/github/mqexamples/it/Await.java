@@ -52,6 +52,24 @@ public final class Await {
     }
 
     /**
+     * Polls {@code value} every 100 ms until it returns something other than null (an exception counts as null: not
+     * there yet), and returns that; fails with {@code what} after {@code timeout}.
+     */
+    public static <T> T value(String what, Duration timeout, Callable<T> value) throws InterruptedException {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (true) {
+            T found = orElse(null, value);
+            if (found != null) {
+                return found;
+            }
+            if (System.nanoTime() > deadline) {
+                fail("timed out after " + timeout + " waiting for: " + what);
+            }
+            TimeUnit.MILLISECONDS.sleep(100);
+        }
+    }
+
+    /**
      * The value, or {@code fallback} while it cannot be had (a broker restarting, statistics not reported yet):
      * for the conditions of {@link #until}, which try again.
      */

@@ -12,6 +12,8 @@ import java.net.ConnectException;
 import java.net.SocketTimeoutException;
 import java.net.UnknownHostException;
 import java.time.Duration;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 
@@ -30,7 +32,26 @@ public final class RabbitMqConnections {
      * reconnects and re-opens channels and consumers by itself.
      */
     public static Connection connect(AmqpUrl url, String clientName) {
+        return connect(url, clientName, 0);
+    }
+
+    /**
+     * As {@link #connect(AmqpUrl, String)}, with at least {@code dispatchThreads} threads to run consumers on. The
+     * client runs each channel's consumer callbacks one at a time, on a pool of as many threads as processors by default;
+     * channels consuming at once (--concurrency) need a thread each. Idle threads end after a minute.
+     */
+    public static Connection connect(AmqpUrl url, String clientName, int dispatchThreads) {
         ConnectionFactory factory = new ConnectionFactory();
+        if (dispatchThreads > Runtime.getRuntime().availableProcessors()) {
+            ThreadPoolExecutor pool = new ThreadPoolExecutor(dispatchThreads, dispatchThreads, 1, TimeUnit.MINUTES,
+                    new LinkedBlockingQueue<>(), runnable -> {
+                        Thread thread = new Thread(runnable, clientName + "-dispatch");
+                        thread.setDaemon(true);
+                        return thread;
+                    });
+            pool.allowCoreThreadTimeOut(true);
+            factory.setSharedExecutor(pool);
+        }
         try {
             url.configure(factory);
         } catch (Exception e) {

@@ -20,10 +20,12 @@ import java.util.Map;
  * @param ackEvery    processed messages settled by one ack, before {@link BatchedAcks#size} caps it
  * @param maxMessages 0 = until stopped
  * @param logMessages a line per message; false = a progress line each second
+ * @param concurrency channels consuming the queue, each with its own consumer and prefetch, on the one connection
  */
 public record ConsumerConfig(AmqpUrl url, QueueSpec queue, String exchange, Bindings bindings, AckMode ack,
                              int prefetch, int ackEvery, SimulatedWork work, RetryMode retry, int maxAttempts,
-                             Duration retryDelay, int maxMessages, boolean logMessages) {
+                             Duration retryDelay, int maxMessages, boolean logMessages,
+                             int concurrency) {
 
     public static Builder builder(AmqpUrl url, QueueSpec queue) {
         return new Builder(url, queue);
@@ -39,6 +41,7 @@ public record ConsumerConfig(AmqpUrl url, QueueSpec queue, String exchange, Bind
         private int prefetch = 100;
         private int ackEvery = BatchedAcks.DEFAULT_SIZE;
         private RetryMode retry = RetryMode.DELAYED;
+        private int concurrency = 1;
 
         private Builder(AmqpUrl url, QueueSpec queue) {
             this.url = url;
@@ -78,9 +81,14 @@ public record ConsumerConfig(AmqpUrl url, QueueSpec queue, String exchange, Bind
             return this;
         }
 
+        public Builder concurrency(int concurrency) {
+            this.concurrency = concurrency;
+            return this;
+        }
+
         public ConsumerConfig build() {
             return new ConsumerConfig(url, queue, exchange, bindings, ack, prefetch, ackEvery, work, retry,
-                    maxAttempts, retryDelay, maxMessages, logMessages);
+                    maxAttempts, retryDelay, maxMessages, logMessages, concurrency);
         }
     }
 }

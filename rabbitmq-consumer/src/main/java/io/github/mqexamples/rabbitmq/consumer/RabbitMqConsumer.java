@@ -10,6 +10,8 @@ import io.github.mqexamples.common.rabbitmq.QueueSpec;
 import io.github.mqexamples.common.rabbitmq.RabbitMqConnections;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.locks.ReentrantLock;
@@ -27,16 +29,21 @@ public final class RabbitMqConsumer {
     private final Processor processor;
     private final Logger log = Log.forProgram("rabbitmq-consumer");
     private final CountDownLatch stop = new CountDownLatch(1);
-    /** Held while one message is processed and settled, so a stop never cuts a message in half. */
-    private final ReentrantLock inHand = new ReentrantLock();
     private final Deduplicator done = new Deduplicator(Deduplicator.DEFAULT_CAPACITY);
     private final RetryOrDeadLetter failures;
     private final AtomicInteger processed = new AtomicInteger();
     private final AtomicInteger duplicates = new AtomicInteger();
     private volatile boolean stopping;
     private Throughput throughput;
-    private BatchedAcks acks;
+    private final List<Subscription> subscriptions = new ArrayList<>();
     private Channel forwarding;
+
+    /**
+     * One channel consuming the queue, with its own prefetch and acks (delivery tags are numbered per channel).
+     * {@code inHand} is held while one of its messages is processed and settled, so a stop never cuts one in half.
+     */
+    private record Subscription(Channel channel, BatchedAcks acks, ReentrantLock inHand, String tag) {
+    }
 
     /** The program's consumer: processing a message means logging it. */
     public RabbitMqConsumer(ConsumerConfig config) {
@@ -54,7 +61,10 @@ public final class RabbitMqConsumer {
         throughput = new Throughput("received", log, !config.logMessages());
         // One connection for the program's life. After a network blip or a broker restart the client reconnects
         // by itself (automatic recovery) and re-opens the channels and this consumer.
-        try (Connection connection = RabbitMqConnections.connect(config.url(), "rabbitmq-consumer")) {
+        // --concurrency: the client hands each channel's deliveries to a thread of a pool, one at a time and in
+        // order per channel, several channels at once: the pool needs a thread per consuming channel.
+        try (Connection connection = RabbitMqConnections.connect(config.url(), "rabbitmq-consumer",
+                config.concurrency())) {
             Channel channel = connection.createChannel();
             // Producer and consumer both declare the queue: whichever starts first creates it, and both must declare
             // it alike or the broker refuses. First the queues failed messages go to: a quorum queue names one.
@@ -84,55 +94,70 @@ public final class RabbitMqConsumer {
             // only once the broker has confirmed its copy, so a crash in between duplicates a message, never loses it.
             forwarding = connection.createChannel();
             forwarding.confirmSelect();
+            if (!config.logMessages()) { // the queue's depth in the progress lines: what is waiting, the backlog
+                throughput.showBacklog("queue depth", new QueueDepth(connection.createChannel(), name));
+            }
 
-            // Prefetch: the broker sends at most this many unacknowledged messages ahead to this consumer.
-            // Without it, a manual-ack consumer would be flooded with the whole queue, all held in memory and
-            // all redelivered if it crashes. (An auto-ack consumer has nothing to count, so prefetch is moot.)
-            channel.basicQos(config.prefetch());
-
-            // One ack with multiple=true settles this delivery and every earlier one of the channel: a batch of
-            // messages for the price of one ack (BatchedAcks says when). On a closed channel there is nothing to
-            // ack: the broker has requeued what it held, and those copies will be skipped as duplicates.
-            int ackBatch = config.ack() == AckMode.MANUAL ? BatchedAcks.size(config.ackEvery(), config.prefetch()) : 0;
-            acks = new BatchedAcks(ackBatch, inHand, log, (deliveryTag, multiple) -> {
-                if (channel.isOpen()) {
-                    channel.basicAck(deliveryTag, multiple);
-                }
-            });
-
-            log.info("waiting for messages on queue '{}' at {} ({}, prefetch {}, retry {}). Press Ctrl-C to stop.",
-                    name, config.url().address(), acks, config.prefetch(), failures);
-            // autoAck false (--ack manual, the default): the broker keeps each message until we ack it; if this
-            // process dies first, the message goes back to the queue and is delivered again (redelivered=true).
-            String consumerTag = channel.basicConsume(name, config.ack() == AckMode.AUTO,
-                    (tag, delivery) -> handle(channel, delivery), tag -> {
-                        log.warn("the broker cancelled the consumer (was queue '{}' deleted?)", name);
-                        stop();
-                    });
+            // --concurrency: this connection, one channel per consumer. Connections are expensive, channels cheap.
+            for (int i = 0; i < config.concurrency(); i++) {
+                subscriptions.add(subscribe(i == 0 ? channel : connection.createChannel(), name, i + 1));
+            }
+            log.info("waiting for messages on queue '{}' at {} ({}{}, prefetch {}, retry {}). Press Ctrl-C to stop.",
+                    name, config.url().address(), subscriptions.get(0).acks(), config.concurrency() == 1 ? ""
+                            : ", " + config.concurrency() + " channels on one connection", config.prefetch(), failures);
 
             stop.await();
 
             // Stop deliveries; ack the batch in progress once the message in hand is done (flush takes its lock).
             // Messages sent ahead (prefetch) but not processed stay unacked: the close hands them back to the queue.
             stopping = true;
-            if (channel.isOpen()) {
-                channel.basicCancel(consumerTag);
+            for (Subscription s : subscriptions) {
+                if (s.channel().isOpen()) {
+                    s.channel().basicCancel(s.tag());
+                }
+                s.acks().flush();
             }
-            acks.flush();
             log.info("stopped after {} message(s)", processed.get());
             throughput.logSummary();
             return processed.get();
         } finally {
             throughput.close();
-            if (acks != null) {
-                acks.close();
-            }
+            subscriptions.forEach(s -> s.acks().close());
         }
     }
 
+    /** Sets the prefetch of {@code channel} and starts consumer {@code number} on it. */
+    private Subscription subscribe(Channel channel, String queue, int number) throws IOException {
+        // Prefetch: the broker sends at most this many unacknowledged messages ahead to this consumer.
+        // Without it, a manual-ack consumer would be flooded with the whole queue, all held in memory and
+        // all redelivered if it crashes. (An auto-ack consumer has nothing to count, so prefetch is moot.)
+        channel.basicQos(config.prefetch());
+
+        // One ack with multiple=true settles this delivery and every earlier one of the channel: a batch of
+        // messages for the price of one ack (BatchedAcks says when). On a closed channel there is nothing to
+        // ack: the broker has requeued what it held, and those copies will be skipped as duplicates.
+        int ackBatch = config.ack() == AckMode.MANUAL ? BatchedAcks.size(config.ackEvery(), config.prefetch()) : 0;
+        ReentrantLock inHand = new ReentrantLock();
+        BatchedAcks acks = new BatchedAcks(ackBatch, inHand, log, (deliveryTag, multiple) -> {
+            if (channel.isOpen()) {
+                channel.basicAck(deliveryTag, multiple);
+            }
+        });
+        // The consumer tag names this consumer in the management UI (Queues > Consumers).
+        Subscription on = new Subscription(channel, acks, inHand, "rabbitmq-consumer-" + number);
+        // autoAck false (--ack manual, the default): the broker keeps each message until we ack it; if this
+        // process dies first, the message goes back to the queue and is delivered again (redelivered=true).
+        channel.basicConsume(queue, config.ack() == AckMode.AUTO, on.tag(), (tag, delivery) -> handle(on, delivery),
+                tag -> {
+                    log.warn("the broker cancelled the consumer (was queue '{}' deleted?)", queue);
+                    stop();
+                });
+        return on;
+    }
+
     /** One delivery: process it, then ack it. The client hands them over one at a time, in order. */
-    private void handle(Channel channel, Delivery delivery) throws IOException {
-        inHand.lock();
+    private void handle(Subscription on, Delivery delivery) throws IOException {
+        on.inHand().lock();
         try {
             if (stopping) {
                 return; // not acked: the broker requeues it when we close
@@ -150,25 +175,28 @@ public final class RabbitMqConsumer {
             if (done.alreadyDone(id)) {
                 duplicates.incrementAndGet();
                 log.info("duplicate of message id {}: already processed, acked without processing again", id);
-                ack(delivery);
+                ack(on, delivery);
                 return;
             }
             try {
                 config.work().process(body, attempt);
                 processor.process(delivery, body);
             } catch (Exception e) {
-                RetryOrDeadLetter.Outcome outcome = failures.failed(forwarding, delivery, body, attempt, e);
+                RetryOrDeadLetter.Outcome outcome;
+                synchronized (forwarding) { // shared by the channels of --concurrency; its confirms are its own
+                    outcome = failures.failed(forwarding, delivery, body, attempt, e);
+                }
                 if (outcome != RetryOrDeadLetter.Outcome.FORWARDED) {
                     // requeue=true: back into the queue at once (counted in x-delivery-count); false: dropped (DROP).
-                    channel.basicNack(delivery.getEnvelope().getDeliveryTag(), false,
+                    on.channel().basicNack(delivery.getEnvelope().getDeliveryTag(), false,
                             outcome == RetryOrDeadLetter.Outcome.REQUEUE);
                 } else {
-                    ack(delivery); // its copy is safe in <queue>.retry or <queue>.dlq
+                    ack(on, delivery); // its copy is safe in <queue>.retry or <queue>.dlq
                 }
                 return;
             }
             done.markDone(id);
-            ack(delivery); // only now that processing succeeded
+            ack(on, delivery); // only now that processing succeeded
             throughput.record(delivery.getBody().length, DeliveryHeaders.sentAt(delivery));
             int count = processed.incrementAndGet();
             if (config.maxMessages() > 0 && count >= config.maxMessages()) {
@@ -176,13 +204,13 @@ public final class RabbitMqConsumer {
                 stop();
             }
         } finally {
-            inHand.unlock();
+            on.inHand().unlock();
         }
     }
 
-    /** This delivery is settled: the next ack of the batch includes it (with auto ack, the broker did it). */
-    private void ack(Delivery delivery) throws IOException {
-        acks.add(delivery.getEnvelope().getDeliveryTag());
+    /** This delivery is settled: the next ack of its channel's batch includes it (with auto ack, the broker did it). */
+    private static void ack(Subscription on, Delivery delivery) throws IOException {
+        on.acks().add(delivery.getEnvelope().getDeliveryTag());
     }
 
     /** Ends {@link #run()} after the message in hand. Safe from any thread. */

@@ -39,7 +39,10 @@ public final class RabbitMqConsumerApp {
             .add("match", "RABBITMQ_MATCH", "all", "with --binding-header: all headers must match, or any one")
             .add("ack", "RABBITMQ_ACK", "manual", "manual: ack after processing; auto: the broker forgets a message"
                     + " as soon as it is sent (the Go sample's mode)")
-            .add("prefetch", "RABBITMQ_PREFETCH", "100", "most unacknowledged messages the broker sends ahead")
+            .add("prefetch", "RABBITMQ_PREFETCH", "100", "most unacknowledged messages the broker sends ahead"
+                    + " (to each channel, with --concurrency)")
+            .add("concurrency", "RABBITMQ_CONSUMER_CONCURRENCY", "1", "channels consuming the queue at once, each"
+                    + " with its own consumer and prefetch, on the one connection")
             .add("ack-every", "RABBITMQ_ACK_EVERY", String.valueOf(BatchedAcks.DEFAULT_SIZE),
                     "with --ack manual: one ack (multiple=true) settles this many processed messages; at most half"
                             + " the prefetch, and never held longer than " + BatchedAcks.MAX_DELAY.toMillis()
@@ -92,6 +95,7 @@ public final class RabbitMqConsumerApp {
                 .retryDelay(v.duration("retry-delay"))
                 .maxMessages(v.integer("max-messages", 0, Integer.MAX_VALUE))
                 .logMessages(v.bool("log-messages"))
+                .concurrency(v.integer("concurrency", 1, 64))
                 .build();
     }
 

@@ -45,7 +45,7 @@ final class AsyncConfirms {
         this.window = new Semaphore(config.confirmWindow());
     }
 
-    /** Publishes every message; returns once each is confirmed or given up on. */
+    /** Publishes messages until every one is taken; returns once each it took is confirmed or given up on. */
     void publishAll(Channel channel) throws InterruptedException {
         // Exactly one path takes a message out of `outstanding` (confirm, nack, shutdown or failed publish):
         // whichever removes it owns it, so it is never counted twice nor forgotten.
@@ -82,11 +82,19 @@ final class AsyncConfirms {
             resend.addAll(inFlight);
         });
 
-        int nextNumber = 1;
-        while (settled.get() < config.count()) {
+        // Messages come from a counter the publishing threads share (--threads); this channel is done once the
+        // counter is spent and each message it took is settled.
+        int taken = 0;
+        boolean allTaken = false;
+        while (!allTaken || settled.get() < taken) {
             Message m = resend.poll();
-            if (m == null && nextNumber <= config.count()) {
-                m = producer.next(nextNumber++);
+            if (m == null && !allTaken) {
+                m = producer.nextMessage();
+                if (m == null) {
+                    allTaken = true;
+                } else {
+                    taken++;
+                }
             }
             if (m == null) {
                 m = resend.poll(100, TimeUnit.MILLISECONDS);

@@ -41,12 +41,15 @@ final class BatchConfirms {
         }
     }
 
-    /** Publishes every message, {@code size} at a time. */
+    /** Publishes messages, {@code size} at a time, until every one is taken (by this thread or another). */
     void publishAll(Channel channel, int size) throws InterruptedException {
-        for (int start = 1; start <= config.count(); start += size) {
+        while (true) {
             List<Message> batch = new ArrayList<>();
-            for (int n = start; n < start + size && n <= config.count(); n++) {
-                batch.add(producer.next(n));
+            for (Message m; batch.size() < size && (m = producer.nextMessage()) != null; ) {
+                batch.add(m);
+            }
+            if (batch.isEmpty()) {
+                return;
             }
             for (int attempt = 0; ; attempt++) {
                 String problem;

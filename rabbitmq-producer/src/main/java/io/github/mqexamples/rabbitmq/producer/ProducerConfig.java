@@ -21,12 +21,13 @@ import java.util.Map;
  * @param size        body size in bytes (padded or cut), 0 = the body as it is
  * @param rate        messages per second, 0 = unlimited
  * @param logMessages a line per message; false = a progress line each second
+ * @param threads     publishing threads, each with a channel of its own on the one connection
  */
 public record ProducerConfig(AmqpUrl url, QueueSpec queue, String exchange, ExchangeType exchangeType,
                              String routingKey, Map<String, String> headers, boolean persistent,
                              int count, String message, String messageId, int size, int rate, boolean logMessages,
                              ConfirmMode confirm, int batchSize, int confirmWindow, Duration confirmTimeout,
-                             int publishRetries) {
+                             int publishRetries, int threads) {
 
     public static Builder builder(AmqpUrl url, QueueSpec queue) {
         return new Builder(url, queue);
@@ -58,6 +59,7 @@ public record ProducerConfig(AmqpUrl url, QueueSpec queue, String exchange, Exch
         private int confirmWindow = AsyncConfirms.DEFAULT_WINDOW;
         private Duration confirmTimeout = Duration.ofSeconds(30);
         private int publishRetries = 3;
+        private int threads = 1;
 
         private Builder(AmqpUrl url, QueueSpec queue) {
             super("Hello World!");
@@ -117,9 +119,15 @@ public record ProducerConfig(AmqpUrl url, QueueSpec queue, String exchange, Exch
             return this;
         }
 
+        public Builder threads(int threads) {
+            this.threads = threads;
+            return this;
+        }
+
         public ProducerConfig build() {
             return new ProducerConfig(url, queue, exchange, exchangeType, routingKey, headers, persistent, count, message, messageId, size,
-                    rate, logMessages, confirm, batchSize, confirmWindow, confirmTimeout, publishRetries);
+                    rate, logMessages, confirm, batchSize, confirmWindow, confirmTimeout, publishRetries,
+                    threads);
         }
     }
 }

@@ -3,15 +3,18 @@ package io.github.mqexamples.rabbitmq.producer;
 import com.rabbitmq.client.AMQP;
 import com.rabbitmq.client.Channel;
 import com.rabbitmq.client.Connection;
+import com.rabbitmq.client.ReturnCallback;
 import io.github.mqexamples.common.Log;
 import io.github.mqexamples.common.MessageBodies;
 import io.github.mqexamples.common.MessageIds;
 import io.github.mqexamples.common.Pacer;
+import io.github.mqexamples.common.Parallel;
 import io.github.mqexamples.common.Throughput;
 import io.github.mqexamples.common.rabbitmq.QueueSpec;
 import io.github.mqexamples.common.rabbitmq.RabbitMqConnections;
 import java.io.IOException;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.Date;
 import java.util.List;
 import java.util.Map;
@@ -50,7 +53,8 @@ public final class RabbitMqProducer {
     private final AtomicInteger nacked = new AtomicInteger();
     private final AtomicInteger unroutable = new AtomicInteger();
     private final AtomicInteger resent = new AtomicInteger();
-    private final List<String> ids = new ArrayList<>();
+    private final List<String> ids = Collections.synchronizedList(new ArrayList<>());
+    private final AtomicInteger numbers = new AtomicInteger();
     private final Pacer pacer;
     private final Throughput throughput;
     private final BrokerBlocks blocks = new BrokerBlocks(log);
@@ -89,23 +93,39 @@ public final class RabbitMqProducer {
 
             // mandatory=true on every publish: a message no queue would receive comes back here instead of
             // being dropped by the broker without a word (the "consumer receives nothing" problem).
-            channel.addReturnListener(r -> {
+            ReturnCallback returns = r -> {
                 returned.add(r.getProperties().getMessageId());
                 log.warn("unroutable: no queue is bound to exchange '{}' with routing key '{}' ({} {})",
                         r.getExchange(), r.getRoutingKey(), r.getReplyCode(), r.getReplyText());
-            });
-
-            // Publisher confirms: the broker acks each message once it has taken responsibility for it (for a
-            // persistent message on a durable queue: written to disk). Without confirms, a message lost on the
-            // way or during a broker restart is lost silently.
-            channel.confirmSelect();
-            throughput.start();
-            switch (config.confirm()) {
-                case INDIVIDUAL -> new BatchConfirms(this, config, log).publishAll(channel, 1);
-                case BATCH -> new BatchConfirms(this, config, log).publishAll(channel, config.batchSize());
-                case ASYNC -> new AsyncConfirms(this, config, log).publishAll(channel);
+            };
+            // --threads: publishing threads share this one connection, each with a channel of its own. A connection
+            // is expensive (a TCP socket and a process on the broker, heartbeats); a channel is cheap. A channel is
+            // never shared between publishing threads: confirms are numbered per channel, so a thread could not tell
+            // which confirms are for its messages.
+            List<Channel> channels = new ArrayList<>(List.of(channel));
+            while (channels.size() < config.threads()) {
+                channels.add(connection.createChannel());
             }
-            channel.close();
+            for (Channel c : channels) {
+                c.addReturnListener(returns);
+                // Publisher confirms: the broker acks each message once it has taken responsibility for it (for a
+                // persistent message on a durable queue: written to disk). Without confirms, a message lost on the
+                // way or during a broker restart is lost silently.
+                c.confirmSelect();
+            }
+            if (channels.size() > 1) {
+                log.info("publishing from {} threads, each on a channel of its own, over one connection",
+                        channels.size());
+            }
+            throughput.start();
+            Parallel.forEach("publisher", channels, c -> {
+                switch (config.confirm()) {
+                    case INDIVIDUAL -> new BatchConfirms(this, config, log).publishAll(c, 1);
+                    case BATCH -> new BatchConfirms(this, config, log).publishAll(c, config.batchSize());
+                    case ASYNC -> new AsyncConfirms(this, config, log).publishAll(c);
+                }
+                c.close();
+            });
         } finally {
             throughput.close();
         }
@@ -121,8 +141,14 @@ public final class RabbitMqProducer {
         return result;
     }
 
+    /** The next message to publish, numbered from 1; null once all --count are taken (by any thread). */
+    Message nextMessage() {
+        int number = numbers.incrementAndGet();
+        return number > config.count() ? null : next(number);
+    }
+
     /** Message {@code number} (from 1), with its id. */
-    Message next(int number) {
+    private Message next(int number) {
         String id = config.messageId() == null ? MessageIds.next()
                 : config.count() == 1 ? config.messageId() : config.messageId() + "-" + number;
         Message m = new Message(MessageBodies.numbered(config.message(), number, config.count(), config.size()), id);
@@ -164,11 +190,11 @@ public final class RabbitMqProducer {
         }
     }
 
-    /** Sent as often as --publish-retries allows, never confirmed: reported, and the exit code will say so. */
     BrokerBlocks blocks() {
         return blocks;
     }
 
+    /** Sent as often as --publish-retries allows, never confirmed: reported, and the exit code will say so. */
     void failed(Message m, String why) {
         nacked.incrementAndGet();
         log.error("giving up on '{}' (message id {}) after {} send(s): {}", m, m.id, m.sends, why);

@@ -38,7 +38,9 @@ public final class RabbitMqProducerApp {
                     "most messages awaiting a confirm at once with --confirm async")
             .add("confirm-timeout", "RABBITMQ_CONFIRM_TIMEOUT", "30s", "how long to wait for the broker's confirms")
             .add("publish-retries", "RABBITMQ_PUBLISH_RETRIES", "3", "re-sends of a message the broker nacked or"
-                    + " did not confirm, before giving up on it");
+                    + " did not confirm, before giving up on it")
+            .add("threads", "RABBITMQ_PRODUCER_THREADS", "1", "publishing threads, each with a channel of its own"
+                    + " (in confirm mode) on the one connection");
 
     private RabbitMqProducerApp() {
     }
@@ -65,6 +67,7 @@ public final class RabbitMqProducerApp {
                 .confirmWindow(v.integer("confirm-window", 1, 100_000))
                 .confirmTimeout(v.duration("confirm-timeout"))
                 .publishRetries(v.integer("publish-retries", 0, 1_000))
+                .threads(v.integer("threads", 1, 64))
                 .build();
     }
 }
