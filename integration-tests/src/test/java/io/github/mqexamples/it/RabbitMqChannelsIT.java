@@ -76,13 +76,19 @@ class RabbitMqChannelsIT {
             Await.until("the queue counted 2000 publishes", RUN,
                     () -> Await.orElse(-1L, () -> Rabbit.stat(queue, "publish")) == MESSAGES);
 
-            // Each message consumed once: 2000 processed (a copy would be skipped as a duplicate, not counted).
-            consumer.awaitLine(l -> l.matches(".*received " + MESSAGES + " so far.*"), RUN);
+            // Again at full speed: the four threads race for the messages and end together.
+            Programs.Running fast = Programs.run(RUN, "rabbitmq-producer", env, "--threads", "4", "--count",
+                    String.valueOf(MESSAGES), "--log-messages", "false");
+            assertEquals(0, fast.exitCode(), fast.output());
+            assertContains(fast.output(), MESSAGES + " of " + MESSAGES + " messages confirmed by the broker");
+
+            // Each message consumed once: 4000 processed (a copy would be skipped as a duplicate, not counted).
+            consumer.awaitLine(l -> l.matches(".*received " + 2 * MESSAGES + " so far.*"), RUN);
         } finally {
             consumer.terminate();
         }
         assertEquals(0, consumer.awaitExit(RUN), consumer.output());
-        assertContains(consumer.output(), "stopped after " + MESSAGES + " message(s)");
+        assertContains(consumer.output(), "stopped after " + 2 * MESSAGES + " message(s)");
         assertFalse(consumer.output().contains("duplicate of message id"), consumer.output());
         assertEquals(0, Rabbit.ready(queue).orElse(-1));
     }
