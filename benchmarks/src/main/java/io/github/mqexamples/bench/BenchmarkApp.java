@@ -29,7 +29,11 @@ public final class BenchmarkApp {
     static final Settings SETTINGS = new Settings("benchmarks",
             "Benchmarks the programs against PerfTest (RabbitMQ) and ProducerPerformance/ConsumerPerformance (Kafka).")
             .add("rounds", "BENCH_ROUNDS", "3", "rounds of each comparison (ours and the reference alternately; who goes first alternates too)")
-            .add("only", "BENCH_ONLY", "all", "all, rabbitmq or kafka")
+            .add("only", "BENCH_ONLY", "all", "all, rabbitmq, kafka, or threads (only what --threads and"
+                    + " --concurrency give, both brokers)")
+            .add("threads", "BENCH_THREADS", "1,2,4", "thread counts of the --threads / --concurrency runs")
+            .add("work-messages", "BENCH_WORK_MESSAGES", "10000", "messages of the consumer runs with 1 ms of work"
+                    + " per message")
             .add("messages", "BENCH_MESSAGES", "100000", "messages per RabbitMQ throughput run")
             .add("drain-messages", "BENCH_DRAIN_MESSAGES", "1000000",
                     "messages of the long RabbitMQ consumer run (steady state); 0 = skip it")
@@ -70,13 +74,16 @@ public final class BenchmarkApp {
     private int run(Values values) throws Exception {
         this.v = values;
         this.size = v.integer("size", 1, 10_000_000);
-        String only = v.choice("only", "all", "rabbitmq", "kafka");
+        String only = v.choice("only", "all", "rabbitmq", "kafka", "threads");
         if (!only.equals("kafka")) {
             try (LocalRabbitMq rabbit = LocalRabbitMq.launch()) {
-                rabbitMq(rabbit.amqpUrl());
+                if (!only.equals("threads")) {
+                    rabbitMq(rabbit.amqpUrl());
+                }
+                rabbitMqThreads(rabbit.amqpUrl());
             }
         }
-        if (!only.equals("rabbitmq")) {
+        if (!only.equals("rabbitmq") && !only.equals("threads")) {
             try (LocalKafka kafka = LocalKafka.launch()) {
                 KafkaBenchmarks.run(this, kafka.bootstrapServers());
             }
@@ -220,6 +227,45 @@ public final class BenchmarkApp {
                         "--queue", queue, "--count", strategy[1], "--size", sizeArg, "--confirm", strategy[0],
                         "--batch-size", "100", "--confirm-window", window, "--log-messages", "false"), timeout));
             }, null);
+        }
+    }
+
+    /**
+     * What one connection with 1, 2, 4 channels gives (ours only): the producer's --threads, and the consumer's
+     * --concurrency draining a queue, without work (the broker's limit) and with 1 ms of work per message (what
+     * spreading slow processing over channels buys).
+     */
+    private void rabbitMqThreads(String amqpUrl) throws Exception {
+        int messages = v.integer("messages", 1, Integer.MAX_VALUE);
+        int workMessages = v.integer("work-messages", 1, Integer.MAX_VALUE);
+        String window = String.valueOf(v.integer("window", 1, 100_000));
+        String prefetch = String.valueOf(v.integer("prefetch", 1, 65_535));
+        String sizeArg = String.valueOf(size);
+        Duration timeout = Duration.ofMinutes(10);
+        for (int threads : v.list("threads").stream().map(Integer::parseInt).toList()) {
+            String n = String.valueOf(threads);
+            compare("RabbitMQ producer --threads " + n + ": " + messages + " x " + size + " B persistent, quorum"
+                    + " queue, confirms, window " + window + " per channel", () -> {
+                        String queue = fresh(amqpUrl);
+                        return Measure.ours(Child.run("rabbitmq-producer", ours("rabbitmq-producer", "--url", amqpUrl,
+                                "--queue", queue, "--count", String.valueOf(messages), "--size", sizeArg,
+                                "--confirm-window", window, "--threads", n, "--log-messages", "false"), timeout));
+                    }, null);
+        }
+        for (String work : List.of("0", "1")) {
+            int count = work.equals("0") ? messages : workMessages;
+            for (int threads : v.list("threads").stream().map(Integer::parseInt).toList()) {
+                String n = String.valueOf(threads);
+                compare("RabbitMQ consumer --concurrency " + n + ": draining " + count + " x " + size + " B, "
+                        + (work.equals("0") ? "no work" : work + " ms of work per message") + ", prefetch " + prefetch
+                        + " per channel; rate: the queue's drain", () -> {
+                            String queue = prefilled(amqpUrl, count, timeout);
+                            return drained(amqpUrl, queue, count, () -> Measure.ours(Child.run("rabbitmq-consumer",
+                                    ours("rabbitmq-consumer", "--url", amqpUrl, "--queue", queue, "--max-messages",
+                                            String.valueOf(count), "--prefetch", prefetch, "--concurrency", n,
+                                            "--work-ms", work, "--log-messages", "false"), timeout)));
+                        }, null);
+            }
         }
     }
 

@@ -29,10 +29,10 @@ class ConsumerConfigTest {
     void eachFlagReachesItsField() {
         ConsumerConfig config = RabbitMqConsumerApp.config(flags("--exchange", "orders", "--routing-key", "created",
                 "--ack", "manual", "--prefetch", "7", "--ack-every", "2", "--retry", "requeue", "--max-attempts", "4",
-                "--retry-delay", "2s", "--max-messages", "9", "--log-messages", "false"));
+                "--retry-delay", "2s", "--max-messages", "9", "--log-messages", "false", "--concurrency", "3"));
         assertEquals(ConsumerConfig.builder(config.url(), config.queue()).bindTo("orders", "created")
                 .ack(AckMode.MANUAL).prefetch(7).ackEvery(2).retry(RetryMode.REQUEUE).maxAttempts(4)
-                .retryDelay(Duration.ofSeconds(2)).maxMessages(9).logMessages(false).build(), config);
+                .retryDelay(Duration.ofSeconds(2)).maxMessages(9).logMessages(false).concurrency(3).build(), config);
         assertEquals(AckMode.AUTO, RabbitMqConsumerApp.config(flags("--ack", "auto")).ack());
         assertEquals(RetryMode.NONE, RabbitMqConsumerApp.config(flags("--retry", "none")).retry());
     }
@@ -74,6 +74,8 @@ class ConsumerConfigTest {
         assertEquals("--queue '' (a server-named queue) needs --exchange: nothing else routes to it",
                 assertThrows(UsageException.class, () -> RabbitMqConsumerApp.config(flags("--queue", "")))
                         .getMessage());
+        assertEquals("invalid --concurrency: '65', expected a whole number from 1 to 64", assertThrows(
+                UsageException.class, () -> RabbitMqConsumerApp.config(flags("--concurrency", "65"))).getMessage());
         assertEquals("invalid --match: 'some', expected one of all, any", assertThrows(UsageException.class,
                 () -> RabbitMqConsumerApp.config(flags("--exchange", "r", "--exchange-type", "headers", "--match",
                         "some"))).getMessage());

@@ -29,11 +29,11 @@ class ProducerConfigTest {
         ProducerConfig config = RabbitMqProducerApp.config(flags("--exchange", "orders", "--routing-key", "created",
                 "--persistent", "false", "--count", "5", "--message", "hi", "--message-id", "order-42", "--size", "64",
                 "--rate", "10", "--log-messages", "false", "--confirm", "batch", "--batch-size", "7",
-                "--confirm-window", "9", "--confirm-timeout", "2s", "--publish-retries", "1"));
+                "--confirm-window", "9", "--confirm-timeout", "2s", "--publish-retries", "1", "--threads", "4"));
         assertEquals(ProducerConfig.builder(config.url(), config.queue()).publishTo("orders", "created")
                 .persistent(false).count(5).message("hi").messageId("order-42").size(64).rate(10).logMessages(false)
                 .confirm(ConfirmMode.BATCH).batchSize(7).confirmWindow(9).confirmTimeout(Duration.ofSeconds(2))
-                .publishRetries(1).build(), config);
+                .publishRetries(1).threads(4).build(), config);
         assertEquals(ConfirmMode.INDIVIDUAL, RabbitMqProducerApp.config(flags("--confirm", "individual")).confirm());
     }
 
@@ -41,6 +41,12 @@ class ProducerConfigTest {
     void aBadConfirmModeIsNamedWithTheValuesItAccepts() {
         assertEquals("invalid --confirm: 'never', expected one of individual, batch, async", assertThrows(
                 UsageException.class, () -> RabbitMqProducerApp.config(flags("--confirm", "never"))).getMessage());
+    }
+
+    @Test
+    void threadsAreOneTo64() {
+        assertEquals("invalid --threads: '0', expected a whole number from 1 to 64", assertThrows(
+                UsageException.class, () -> RabbitMqProducerApp.config(flags("--threads", "0"))).getMessage());
     }
 
     @Test
