@@ -32,7 +32,9 @@ public final class KafkaConsumerApp {
             .add("max-poll-records", "KAFKA_MAX_POLL_RECORDS", String.valueOf(KafkaConsumerConfig.DEFAULT_MAX_POLL_RECORDS),
                     "max.poll.records: records per batch, each batch committed when done (500 for fast processing)")
             .add("log-messages", "LOG_MESSAGES", "true", "a line per record; false = a progress line each second"
-                    + " (for long runs)");
+                    + " (for long runs), with the group's lag")
+            .add("concurrency", "KAFKA_CONSUMER_CONCURRENCY", "1", "members of the group in this process, one thread"
+                    + " and one KafkaConsumer each (members beyond the partition count stand by)");
 
     /** How long Ctrl-C waits for the consumer to commit and leave before it exits anyway (with 1). */
     private static final Duration GRACE = Duration.ofSeconds(20);
@@ -48,6 +50,9 @@ public final class KafkaConsumerApp {
             if (shareGroup != null) {
                 var consumer = new KafkaShareConsumerExample(shareConfig(values, shareGroup), (record, type) -> { });
                 GracefulShutdown.run(consumer::run, consumer::stop, GRACE);
+            } else if (config(values).concurrency() > 1) {
+                var members = new ConsumerThreads(config(values), record -> { });
+                GracefulShutdown.run(members::run, members::stop, GRACE);
             } else {
                 var consumer = new KafkaConsumerExample(config(values), record -> { });
                 GracefulShutdown.run(consumer::run, consumer::stop, GRACE);
@@ -70,10 +75,17 @@ public final class KafkaConsumerApp {
                 .logMessages(v.bool("log-messages"))
                 .maxPollRecords(v.integer("max-poll-records", 1, 100_000))
                 .commitInterval(v.duration("commit-interval"))
+                .concurrency(v.integer("concurrency", 1, 1_000))
                 .build();
     }
 
     static KafkaShareConsumerExample.Config shareConfig(Values v, String shareGroup) {
+        // A share group already spreads records over its members, one by one; this program runs one share member
+        // per process (start more processes for more), so --concurrency is refused rather than quietly ignored.
+        if (v.integer("concurrency", 1, 1_000) > 1) {
+            throw v.invalid("concurrency", "1 with --share-group (one share-group member per process: start more"
+                    + " processes)");
+        }
         return new KafkaShareConsumerExample.Config(
                 v.string("bootstrap-servers"),
                 v.string("topic"),

@@ -15,7 +15,7 @@ import java.time.Duration;
 public record KafkaConsumerConfig(String bootstrapServers, String topic, String group, int maxMessages,
                                   SimulatedWork work, int maxAttempts, Duration retryDelay, CommitMode commit,
                                   Deduplicator applied, boolean logMessages, int maxPollRecords,
-                                  Duration commitInterval) {
+                                  Duration commitInterval, int concurrency) {
 
     /** Records one poll() hands out unless --max-poll-records says otherwise. */
     public static final int DEFAULT_MAX_POLL_RECORDS = 10;
@@ -33,6 +33,7 @@ public record KafkaConsumerConfig(String bootstrapServers, String topic, String 
         private Deduplicator applied;
         private int maxPollRecords = DEFAULT_MAX_POLL_RECORDS;
         private Duration commitInterval = Duration.ZERO;
+        private int concurrency = 1;
 
         private Builder(String bootstrapServers, String topic, String group) {
             this.bootstrapServers = bootstrapServers;
@@ -64,9 +65,15 @@ public record KafkaConsumerConfig(String bootstrapServers, String topic, String 
             return this;
         }
 
+        /** --concurrency: members of the group in this process, one thread and one KafkaConsumer each. */
+        public Builder concurrency(int concurrency) {
+            this.concurrency = concurrency;
+            return this;
+        }
+
         public KafkaConsumerConfig build() {
             return new KafkaConsumerConfig(bootstrapServers, topic, group, maxMessages, work, maxAttempts, retryDelay,
-                    commit, applied, logMessages, maxPollRecords, commitInterval);
+                    commit, applied, logMessages, maxPollRecords, commitInterval, concurrency);
         }
     }
 }

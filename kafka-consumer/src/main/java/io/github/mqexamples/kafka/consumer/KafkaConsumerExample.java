@@ -1,10 +1,7 @@
 package io.github.mqexamples.kafka.consumer;
 
-import io.github.mqexamples.common.Deduplicator;
 import io.github.mqexamples.common.Log;
-import io.github.mqexamples.common.Throughput;
 import java.nio.charset.CharacterCodingException;
-import java.util.List;
 import java.util.Properties;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
@@ -20,32 +17,41 @@ import org.slf4j.Logger;
  * The consumer, in the order of the Go sample: connect, subscribe, poll, process, commit, close. Where the Go sample
  * read one partition, this group member reads every partition the group gives it. Beside it: {@link FailedRecords}
  * (to {@code <topic>.retry}, then {@code .dlt}), {@link RetryHeaders}, {@link RetryPauses}, {@link StrictUtf8},
- * {@link CommitOnRevoke} (the rebalance listener), {@link ProcessedOffsets}.
+ * {@link CommitOnRevoke} (the rebalance listener), {@link ProcessedOffsets}; with {@code --concurrency},
+ * {@link ConsumerThreads} runs several members in one process and {@link SharedByMembers} is what they share.
  */
 public final class KafkaConsumerExample {
 
     private final KafkaConsumerConfig config;
     private final Processor processor;
-    private final Deduplicator applied;
-    private final Logger log = Log.forProgram("kafka-consumer");
+    private final String name; // kafka-consumer; with --concurrency, kafka-consumer-1, -2, ...: client.id and log name
+    private final Runnable limitReached; // --max-messages reached: what else must stop (the other members)
+    private final Logger log;
     private final ProcessedOffsets processed = new ProcessedOffsets();
     private final RetryPauses pauses = new RetryPauses();
     private volatile boolean stopping;
     private volatile KafkaConsumer<String, byte[]> consumer;
-    private Throughput throughput;
+    private SharedByMembers shared;
     private int count;
     private int duplicatesSkipped;
 
     public KafkaConsumerExample(KafkaConsumerConfig config, Processor processor) {
-        this.config = config;
-        this.processor = processor;
-        this.applied = config.applied() != null ? config.applied() : new Deduplicator(Deduplicator.DEFAULT_CAPACITY);
+        this(config, processor, "kafka-consumer", () -> { });
     }
 
-    static Properties properties(KafkaConsumerConfig config) {
+    /** One member of several in this process ({@link ConsumerThreads}). */
+    KafkaConsumerExample(KafkaConsumerConfig config, Processor processor, String name, Runnable limitReached) {
+        this.config = config;
+        this.processor = processor;
+        this.name = name;
+        this.limitReached = limitReached;
+        this.log = Log.forProgram(name);
+    }
+
+    static Properties properties(KafkaConsumerConfig config, String clientId) {
         Properties props = new Properties();
         props.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, config.bootstrapServers()); // it learns the other brokers
-        props.put(ConsumerConfig.CLIENT_ID_CONFIG, "kafka-consumer"); // names us in the brokers' logs and metrics
+        props.put(ConsumerConfig.CLIENT_ID_CONFIG, clientId); // names the member in the brokers' logs and metrics
         // A group shares the topic's partitions among its members and remembers, per partition, the offset
         // the group has committed, so a restarted or replacement member resumes where the group left off.
         props.put(ConsumerConfig.GROUP_ID_CONFIG, config.group());
@@ -73,18 +79,25 @@ public final class KafkaConsumerExample {
 
     /** Reads until {@link #stop()}, Ctrl-C / SIGTERM, or {@code maxMessages}; returns how many it processed. */
     public int run() throws Exception {
-        List<String> topics = FailedRecords.createTopics(config); // <topic>.retry and <topic>.dlt, beside the topic
-        throughput = new Throughput("received", log, !config.logMessages());
+        try (SharedByMembers alone = SharedByMembers.open(config, log)) { // creates <topic>.retry and <topic>.dlt
+            int n = run(alone);
+            alone.throughput.logSummary();
+            return n;
+        }
+    }
+
+    /** {@link #run()} as one of several members, with what they share. */
+    int run(SharedByMembers shared) throws Exception {
+        this.shared = shared;
         // close(), at the end of this block, leaves the group at once: its partitions move on without a wait.
-        try (Throughput progress = throughput; KafkaConsumer<String, byte[]> kafka = new KafkaConsumer<>(properties(config));
-             FailedRecords failed = new FailedRecords(config, log)) {
+        try (KafkaConsumer<String, byte[]> kafka = new KafkaConsumer<>(properties(config, name))) {
             consumer = kafka;
             if (stopping) {
                 return 0;
             }
             // subscribe (not assign): the group gives this member a share of the partitions and moves them as
             // members come and go; the listener commits before a partition leaves.
-            kafka.subscribe(topics, new CommitOnRevoke(log, processed, pauses, () -> commit(true)));
+            kafka.subscribe(shared.topics, new CommitOnRevoke(log, processed, pauses, () -> commit(true)));
             log.info("waiting for records on topic '{}' at {} (group '{}'). Press Ctrl-C to stop.",
                     config.topic(), config.bootstrapServers(), config.group());
             try {
@@ -93,7 +106,7 @@ public final class KafkaConsumerExample {
                     // poll: the next records of the partitions this member owns. Rebalances happen inside it (the
                     // listener runs there), and a member that does not poll within max.poll.interval.ms is dropped.
                     ConsumerRecords<String, byte[]> records = kafka.poll(pauses.pollTimeout(System.currentTimeMillis()));
-                    handle(records, failed);
+                    handle(records);
                     commit(stopping); // when stopping, this is the last commit: synchronous
                 }
             } catch (WakeupException e) {
@@ -111,7 +124,6 @@ public final class KafkaConsumerExample {
                 commit(true); // stop() arrived outside poll(); its wakeup is used up now, commit again
             }
             log.info("stopped after {} record(s)", count);
-            throughput.logSummary();
             return count;
         }
     }
@@ -128,7 +140,7 @@ public final class KafkaConsumerExample {
         return duplicatesSkipped;
     }
 
-    private void handle(ConsumerRecords<String, byte[]> records, FailedRecords failed) throws Exception {
+    private void handle(ConsumerRecords<String, byte[]> records) throws Exception {
         for (TopicPartition partition : records.partitions()) {
             for (ConsumerRecord<String, byte[]> record : records.records(partition)) {
                 if (stopping) {
@@ -138,10 +150,17 @@ public final class KafkaConsumerExample {
                 if (pauses.holdUntilDue(consumer, record, headers.dueAt(), System.currentTimeMillis())) {
                     break; // a retry that is not due yet: its partition is paused from here on
                 }
-                process(record, headers, failed);
+                long taken = shared.take(); // --max-messages counts for the process; 0: other members took the last
+                if (taken == 0) {
+                    stopping = true; // this record is left for the group to read again
+                    return;
+                }
+                process(record, headers);
                 processed.done(record);
-                if (++count == config.maxMessages()) { // --max-messages (0, the default, is never reached)
+                count++;
+                if (taken == config.maxMessages()) { // the process's last record (0, the default, is never reached)
                     stopping = true;
+                    limitReached.run(); // the other members too
                     return;
                 }
             }
@@ -149,21 +168,20 @@ public final class KafkaConsumerExample {
     }
 
     /** Processes one record; a failure is handed over to .retry or .dlt. Returns when the record is done with. */
-    private void process(ConsumerRecord<String, byte[]> raw, RetryHeaders.Read headers, FailedRecords failed)
-            throws Exception {
+    private void process(ConsumerRecord<String, byte[]> raw, RetryHeaders.Read headers) throws Exception {
         int attempt = headers.attempt();
         String value;
         try {
             value = StrictUtf8.decode(raw.value());
         } catch (CharacterCodingException e) {
-            failed.undecodable(raw, attempt, e);
+            shared.failed.undecodable(raw, attempt, e);
             return;
         }
         if (config.logMessages()) {
             log.info("received topic={} partition={} offset={} key={} value='{}'{}", raw.topic(), raw.partition(),
                     raw.offset(), raw.key(), value, headers.ofAttempts(config.maxAttempts()));
         }
-        if (applied.alreadyDone(headers.messageId())) { // read again (a crash or rebalance before the commit)
+        if (shared.applied.alreadyDone(headers.messageId())) { // read again (a crash or rebalance before the commit)
             duplicatesSkipped++;
             log.info("skipped duplicate message-id={}: already applied", headers.messageId());
             return;
@@ -174,11 +192,11 @@ public final class KafkaConsumerExample {
         } catch (InterruptedException e) {
             throw e;
         } catch (Exception e) {
-            failed.failed(raw, attempt, e); // its copy is safe in .retry or .dlt once this returns
+            shared.failed.failed(raw, attempt, e); // its copy is safe in .retry or .dlt once this returns
             return;
         }
-        applied.markDone(headers.messageId());
-        throughput.record(raw.value().length, headers.sentAtMicros());
+        shared.applied.markDone(headers.messageId());
+        shared.throughput.record(raw.value().length, headers.sentAtMicros());
     }
 
     /**

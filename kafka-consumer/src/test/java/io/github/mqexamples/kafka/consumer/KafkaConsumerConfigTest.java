@@ -25,10 +25,29 @@ class KafkaConsumerConfigTest {
     void eachFlagReachesItsField() {
         KafkaConsumerConfig config = KafkaConsumerApp.config(flags("--bootstrap-servers", "k:1", "--topic", "t",
                 "--group", "g", "--max-messages", "9", "--max-attempts", "4", "--retry-delay", "2s", "--commit", "async",
-                "--log-messages", "false", "--max-poll-records", "500", "--commit-interval", "1s"));
+                "--log-messages", "false", "--max-poll-records", "500", "--commit-interval", "1s",
+                "--concurrency", "3"));
         assertEquals(KafkaConsumerConfig.builder("k:1", "t", "g").maxMessages(9).work(config.work()).maxAttempts(4)
                 .retryDelay(Duration.ofSeconds(2)).commit(CommitMode.ASYNC).logMessages(false).maxPollRecords(500)
-                .commitInterval(Duration.ofSeconds(1)).build(), config);
+                .commitInterval(Duration.ofSeconds(1)).concurrency(3).build(), config);
+    }
+
+    @Test
+    void badConcurrenciesAreNamed() {
+        assertEquals("invalid --concurrency: '0', expected a whole number from 1 to 1000", assertThrows(
+                UsageException.class, () -> KafkaConsumerApp.config(flags("--concurrency", "0"))).getMessage());
+        assertEquals("invalid KAFKA_CONSUMER_CONCURRENCY (the --concurrency setting): 'three', expected a whole"
+                + " number from 1 to 1000", assertThrows(UsageException.class, () -> KafkaConsumerApp.config(
+                KafkaConsumerApp.SETTINGS.parse(new String[0], Map.of("KAFKA_CONSUMER_CONCURRENCY", "three"))))
+                .getMessage());
+    }
+
+    @Test
+    void aShareGroupRefusesSeveralMembersPerProcess() {
+        assertEquals("invalid --concurrency: '3', expected 1 with --share-group (one share-group member per process:"
+                + " start more processes)", assertThrows(UsageException.class, () -> KafkaConsumerApp.shareConfig(
+                flags("--share-group", "s", "--concurrency", "3"), "s")).getMessage());
+        assertEquals("s", KafkaConsumerApp.shareConfig(flags("--share-group", "s"), "s").shareGroup());
     }
 
     @Test

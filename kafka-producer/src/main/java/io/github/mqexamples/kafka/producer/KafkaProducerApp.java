@@ -30,7 +30,9 @@ public final class KafkaProducerApp {
             .add("linger-ms", "KAFKA_LINGER_MS", "5", "linger.ms: how long a batch waits for more records before it is sent")
             .add("batch-size", "KAFKA_BATCH_SIZE", "16384", "batch.size: the most bytes of records per partition in one batch")
             .add("compression", "KAFKA_COMPRESSION", "none", "compression.type: none, gzip, snappy, lz4 or zstd")
-            .add("delivery-timeout", "KAFKA_DELIVERY_TIMEOUT", "30s", "delivery.timeout.ms: how long a send may take, retries included");
+            .add("delivery-timeout", "KAFKA_DELIVERY_TIMEOUT", "30s", "delivery.timeout.ms: how long a send may take, retries included")
+            .add("threads", "KAFKA_PRODUCER_THREADS", "1", "threads sending at once, sharing one producer, the record"
+                    + " numbers and --rate");
 
     private KafkaProducerApp() {
     }
@@ -49,6 +51,12 @@ public final class KafkaProducerApp {
             throw v.invalid("delivery-timeout", "at least --linger-ms + "
                     + KafkaProducerExample.MIN_REQUEST_TIMEOUT_MS + "ms");
         }
+        int threads = v.integer("threads", 1, 1_000);
+        // --interval spaces the records of one sender; several threads would each pause, and the stream would not
+        // be what the flag says. --rate paces them together.
+        if (threads > 1 && !interval.isZero()) {
+            throw v.invalid("threads", "1 with --interval (use --rate to pace several threads)");
+        }
         return KafkaProducerConfig.builder(v.string("bootstrap-servers"), v.string("topic"))
                 .partitions(v.integer("partitions", 1, 10_000))
                 .replicationFactor((short) v.integer("replication-factor", 1, Short.MAX_VALUE))
@@ -63,6 +71,7 @@ public final class KafkaProducerApp {
                 .size(v.integer("size", 0, 64 * 1024 * 1024))
                 .rate(v.integer("rate", 0, Integer.MAX_VALUE))
                 .logMessages(v.bool("log-messages"))
+                .threads(threads)
                 .build();
     }
 }

@@ -13,7 +13,7 @@ import java.time.Duration;
 public record KafkaProducerConfig(String bootstrapServers, String topic, int partitions, short replicationFactor,
                                   int count, String message, String key, Duration interval, int lingerMs,
                                   int batchSize, Compression compression, Duration deliveryTimeout, int size, int rate,
-                                  boolean logMessages) {
+                                  boolean logMessages, int threads) {
 
     public static Builder builder(String bootstrapServers, String topic) {
         return new Builder(bootstrapServers, topic);
@@ -31,6 +31,7 @@ public record KafkaProducerConfig(String bootstrapServers, String topic, int par
         private int batchSize = 16_384;
         private Compression compression = Compression.NONE;
         private Duration deliveryTimeout = Duration.ofSeconds(30);
+        private int threads = 1;
 
         private Builder(String bootstrapServers, String topic) {
             super("Hello Kafka!");
@@ -86,9 +87,15 @@ public record KafkaProducerConfig(String bootstrapServers, String topic, int par
             return this;
         }
 
+        /** --threads: threads sending at once through the one producer. */
+        public Builder threads(int threads) {
+            this.threads = threads;
+            return this;
+        }
+
         public KafkaProducerConfig build() {
             return new KafkaProducerConfig(bootstrapServers, topic, partitions, replicationFactor, count, message, key,
-                    interval, lingerMs, batchSize, compression, deliveryTimeout, size, rate, logMessages);
+                    interval, lingerMs, batchSize, compression, deliveryTimeout, size, rate, logMessages, threads);
         }
     }
 }

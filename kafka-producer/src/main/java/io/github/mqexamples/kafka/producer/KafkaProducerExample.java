@@ -10,9 +10,12 @@ import io.github.mqexamples.common.kafka.KafkaErrors;
 import io.github.mqexamples.common.kafka.KafkaTopics;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.FutureTask;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.producer.KafkaProducer;
@@ -40,6 +43,11 @@ public final class KafkaProducerExample {
 
     private final KafkaProducerConfig config;
     private final Logger log = Log.forProgram("kafka-producer");
+    /** The next record number to send, shared by the threads: each of 1..count is taken once. */
+    private final AtomicInteger next = new AtomicInteger(1);
+    private final AtomicInteger handed = new AtomicInteger(); // records given to send()
+    private final AtomicInteger acknowledged = new AtomicInteger();
+    private final AtomicInteger failed = new AtomicInteger();
 
     public KafkaProducerExample(KafkaProducerConfig config) {
         this.config = config;
@@ -81,6 +89,7 @@ public final class KafkaProducerExample {
         return props;
     }
 
+    /** Sends the {@code --count} records (once: an instance counts one run). */
     public Result send() throws InterruptedException {
         createTopicIfMissing();
 
@@ -89,53 +98,24 @@ public final class KafkaProducerExample {
                 props.get(ProducerConfig.LINGER_MS_CONFIG), props.get(ProducerConfig.BATCH_SIZE_CONFIG),
                 props.get(ProducerConfig.COMPRESSION_TYPE_CONFIG), props.get(ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG));
 
-        AtomicInteger acknowledged = new AtomicInteger();
-        AtomicInteger failed = new AtomicInteger();
-        int notSent = 0;
         long retried;
-        Pacer pacer = new Pacer(config.rate());
+        Pacer pacer = new Pacer(config.rate()); // one for all threads: --rate is what they send together
         Throughput throughput = new Throughput("sent", log, !config.logMessages());
         // close(), at the end of this block, sends what is still batched and waits for it (flush() did already).
         try (throughput; KafkaProducer<String, byte[]> producer = new KafkaProducer<>(props)) {
             throughput.start(); // the clock starts at the first send, not while the client connects
-            for (int i = 1; i <= config.count(); i++) {
-                if (failed.get() > 0) {
-                    // A send failed for good (after delivery.timeout.ms): the program exits 1 anyway, and the
-                    // cluster is likely unusable; do not wait out the same timeout for every remaining record.
-                    notSent = config.count() - i + 1;
-                    log.error("giving up after a failed send: {} record(s) not sent", notSent);
-                    break;
-                }
-                // Records with the same key go to the same partition, and so keep their order.
-                String key = config.key() != null ? config.key() : "key-" + i;
-                byte[] value = MessageBodies.numbered(config.message(), i, config.count(), config.size());
-                ProducerRecord<String, byte[]> record = new ProducerRecord<>(config.topic(), key, value);
-                // A unique id per record: a consumer skips a record it has already applied (read again after a
-                // crash before its commit). Idempotence covers the producer's retries; this id, the consumer side.
-                record.headers().add(KafkaDelivery.MESSAGE_ID_HEADER, utf8(MessageIds.next()));
-                // --rate: wait for this record's turn before the send time is taken (the wait is not latency).
-                pacer.await();
-                // For end-to-end latency: the consumer subtracts this from the time it reads the record.
-                record.headers().add(Throughput.SENT_AT_HEADER, utf8(Long.toString(Throughput.nowMicros())));
-                // send() is asynchronous: it adds the record to a batch and calls back once the cluster answered.
-                producer.send(record, (metadata, exception) -> {
-                    if (exception == null) {
-                        acknowledged.incrementAndGet();
-                        throughput.record(value.length, 0);
-                        if (config.logMessages()) {
-                            log.info("sent key={} value='{}' partition={} offset={}", key, text(value),
-                                    metadata.partition(), metadata.offset());
-                        }
-                    } else {
-                        // The producer has already retried what was retriable (until delivery.timeout.ms);
-                        // an exception here is final for this record.
-                        failed.incrementAndGet();
-                        log.error("could not send key={} value='{}': {}", key, text(value), exception.toString());
-                    }
-                });
-                if (!config.interval().isZero() && i < config.count()) {
-                    Thread.sleep(config.interval().toMillis());
-                }
+            // --threads: the threads share this ONE producer. A KafkaProducer is thread-safe, and Kafka wants one
+            // per process: one connection per broker, one batch per partition that every thread fills (fuller
+            // batches, fewer requests), one producer id and sequence per partition for idempotence. A producer per
+            // thread would multiply all of that and fill each batch more slowly.
+            if (config.threads() > 1) {
+                log.info("{} threads sending through one producer", config.threads());
+            }
+            inThreads(config.threads(), () -> sendRecords(producer, pacer, throughput));
+            if (failed.get() > 0) {
+                // A send failed for good (after delivery.timeout.ms): the program exits 1 anyway, and the cluster
+                // is likely unusable; the threads did not wait out the same timeout for every remaining record.
+                log.error("giving up after a failed send: {} record(s) not sent", config.count() - handed.get());
             }
             // flush(): wait until every record sent so far is acknowledged or failed (their callbacks have run).
             producer.flush();
@@ -151,6 +131,7 @@ public final class KafkaProducerExample {
                     + " out); idempotence keeps a retried record from being written twice", retried);
         }
         Result result = new Result(config.count(), acknowledged.get(), failed.get());
+        int notSent = config.count() - handed.get();
         if (result.allAcknowledged()) {
             log.info("{} of {} records acknowledged (topic '{}')", result.acknowledged(), result.count(), config.topic());
         } else {
@@ -158,6 +139,81 @@ public final class KafkaProducerExample {
                     result.count(), result.failed(), notSent);
         }
         return result;
+    }
+
+    /**
+     * One sending thread's loop: takes the next record number until all {@code --count} are taken (so each is sent
+     * once, by one thread) or a send has failed.
+     */
+    private void sendRecords(KafkaProducer<String, byte[]> producer, Pacer pacer, Throughput throughput)
+            throws InterruptedException {
+        for (int i = next.getAndIncrement(); i <= config.count() && failed.get() == 0; i = next.getAndIncrement()) {
+            // Records with the same key go to the same partition, and so keep their order (with --threads, the
+            // order in which the threads happened to call send()).
+            String key = config.key() != null ? config.key() : "key-" + i;
+            byte[] value = MessageBodies.numbered(config.message(), i, config.count(), config.size());
+            ProducerRecord<String, byte[]> record = new ProducerRecord<>(config.topic(), key, value);
+            // A unique id per record: a consumer skips a record it has already applied (read again after a
+            // crash before its commit). Idempotence covers the producer's retries; this id, the consumer side.
+            record.headers().add(KafkaDelivery.MESSAGE_ID_HEADER, utf8(MessageIds.next()));
+            // --rate: wait for this record's turn before the send time is taken (the wait is not latency).
+            pacer.await();
+            // For end-to-end latency: the consumer subtracts this from the time it reads the record.
+            record.headers().add(Throughput.SENT_AT_HEADER, utf8(Long.toString(Throughput.nowMicros())));
+            handed.incrementAndGet();
+            // send() is asynchronous: it adds the record to a batch and calls back once the cluster answered.
+            producer.send(record, (metadata, exception) -> {
+                if (exception == null) {
+                    acknowledged.incrementAndGet();
+                    throughput.record(value.length, 0);
+                    if (config.logMessages()) {
+                        log.info("sent key={} value='{}' partition={} offset={}", key, text(value),
+                                metadata.partition(), metadata.offset());
+                    }
+                } else {
+                    // The producer has already retried what was retriable (until delivery.timeout.ms);
+                    // an exception here is final for this record.
+                    failed.incrementAndGet();
+                    log.error("could not send key={} value='{}': {}", key, text(value), exception.toString());
+                }
+            });
+            if (!config.interval().isZero() && i < config.count()) {
+                Thread.sleep(config.interval().toMillis());
+            }
+        }
+    }
+
+    /** Runs {@code loop} on {@code threads} threads and waits for all; the first exception is rethrown. */
+    private static void inThreads(int threads, Sender loop) throws InterruptedException {
+        List<FutureTask<Void>> running = new ArrayList<>();
+        for (int t = 1; t <= threads; t++) {
+            FutureTask<Void> task = new FutureTask<>(() -> {
+                loop.run();
+                return null;
+            });
+            new Thread(task, "sender-" + t).start();
+            running.add(task);
+        }
+        RuntimeException first = null;
+        for (FutureTask<Void> task : running) {
+            try {
+                task.get();
+            } catch (ExecutionException e) {
+                // A send() that threw (the topic's metadata never came, the producer closed): the same exception
+                // as without threads. The other threads end too: a send that throws fails for every record.
+                if (first == null) {
+                    first = e.getCause() instanceof RuntimeException r ? r : new IllegalStateException(e.getCause());
+                }
+            }
+        }
+        if (first != null) {
+            throw first;
+        }
+    }
+
+    @FunctionalInterface
+    private interface Sender {
+        void run() throws InterruptedException;
     }
 
     /**

@@ -34,6 +34,25 @@ class KafkaProducerConfigTest {
     }
 
     @Test
+    void badThreadCountsAreNamed() {
+        assertEquals("invalid --threads: '0', expected a whole number from 1 to 1000", assertThrows(
+                UsageException.class, () -> KafkaProducerApp.config(flags("--threads", "0"))).getMessage());
+        assertEquals("invalid KAFKA_PRODUCER_THREADS (the --threads setting): 'many', expected a whole number from 1"
+                + " to 1000", assertThrows(UsageException.class, () -> KafkaProducerApp.config(
+                KafkaProducerApp.SETTINGS.parse(new String[0], Map.of("KAFKA_PRODUCER_THREADS", "many"))))
+                .getMessage());
+    }
+
+    @Test
+    void severalThreadsAreNotPacedByIntervalButByRate() {
+        assertEquals("invalid --threads: '2', expected 1 with --interval (use --rate to pace several threads)",
+                assertThrows(UsageException.class, () -> KafkaProducerApp.config(flags("--threads", "2",
+                        "--interval", "100ms"))).getMessage());
+        assertEquals(KafkaProducerConfig.builder("localhost:9092", "test-topic").threads(2).rate(100).build(),
+                KafkaProducerApp.config(flags("--threads", "2", "--rate", "100")));
+    }
+
+    @Test
     void aBadCompressionIsNamedWithTheValuesItAccepts() {
         assertEquals("invalid --compression: 'zip', expected one of none, gzip, snappy, lz4, zstd", assertThrows(
                 UsageException.class, () -> KafkaProducerApp.config(flags("--compression", "zip"))).getMessage());
