@@ -83,9 +83,12 @@ public final class BenchmarkApp {
                 rabbitMqThreads(rabbit.amqpUrl());
             }
         }
-        if (!only.equals("rabbitmq") && !only.equals("threads")) {
+        if (!only.equals("rabbitmq")) {
             try (LocalKafka kafka = LocalKafka.launch()) {
-                KafkaBenchmarks.run(this, kafka.bootstrapServers());
+                if (!only.equals("threads")) {
+                    KafkaBenchmarks.run(this, kafka.bootstrapServers());
+                }
+                KafkaBenchmarks.threads(this, kafka.bootstrapServers());
             }
         }
         String table = table();

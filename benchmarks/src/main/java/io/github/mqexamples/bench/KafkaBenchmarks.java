@@ -84,6 +84,41 @@ final class KafkaBenchmarks {
                                 "linger.ms=" + LINGER_MS, "batch.size=" + BATCH_SIZE), timeout)));
     }
 
+    /**
+     * What --threads (one producer, shared) and --concurrency (a consumer per thread, 3 partitions) give with 1, 2, 4
+     * threads, ours only; the consumer without work and with 1 ms of work per record.
+     */
+    static void threads(BenchmarkApp app, String servers) throws Exception {
+        int records = app.values().integer("records", 1, Integer.MAX_VALUE);
+        String workRecords = String.valueOf(app.values().integer("work-messages", 1, Integer.MAX_VALUE));
+        String size = String.valueOf(app.size());
+        String count = String.valueOf(records);
+        Duration timeout = Duration.ofMinutes(10);
+        List<String> threadCounts = app.values().list("threads");
+        for (String n : threadCounts) {
+            app.compare("Kafka producer --threads " + n + ": " + records + " x " + size + " B, one producer, linger.ms "
+                    + LINGER_MS + ", batch.size " + BATCH_SIZE, () -> Measure.ours(Child.run("kafka-producer",
+                    BenchmarkApp.ours("kafka-producer", "--bootstrap-servers", servers, "--topic", topic(servers),
+                            "--count", count, "--size", size, "--linger-ms", LINGER_MS, "--batch-size", BATCH_SIZE,
+                            "--threads", n, "--log-messages", "false"), timeout)), null);
+        }
+        for (String work : List.of("0", "1")) {
+            String total = work.equals("0") ? count : workRecords;
+            for (String n : threadCounts) {
+                app.compare("Kafka consumer --concurrency " + n + ": reading " + total + " x " + size + " B, "
+                        + (work.equals("0") ? "no work" : work + " ms of work per record") + ", " + PARTITIONS
+                        + " partitions", () -> {
+                            String topic = filled(app, servers, total, size, timeout);
+                            return Measure.ours(Child.run("kafka-consumer", BenchmarkApp.ours("kafka-consumer",
+                                    "--bootstrap-servers", servers, "--topic", topic, "--group", "bench-" + topic,
+                                    "--max-messages", total, "--max-poll-records", MAX_POLL_RECORDS, "--commit", "async",
+                                    "--commit-interval", "1s", "--max-attempts", "1", "--concurrency", n,
+                                    "--work-ms", work, "--log-messages", "false"), timeout));
+                        }, null);
+            }
+        }
+    }
+
     /** A new topic with {@link #PARTITIONS} partitions. */
     private static String topic(String servers) throws Exception {
         String topic = "bench-" + UUID.randomUUID().toString().substring(0, 8);

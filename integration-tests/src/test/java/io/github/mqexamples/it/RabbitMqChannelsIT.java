@@ -117,6 +117,35 @@ class RabbitMqChannelsIT {
         assertEquals(3, most.get(), "messages in hand at once");
     }
 
+    /** Two copies of one message, in hand on two channels at once: one is applied, the other skipped. */
+    @Test
+    void twoCopiesInHandOnTwoChannelsAtOnceAreAppliedOnce() throws Exception {
+        QueueSpec queue = new QueueSpec(Await.unique("twins"), true, "quorum");
+        AtomicInteger applied = new AtomicInteger();
+        AtomicInteger inHand = new AtomicInteger();
+        AtomicInteger most = new AtomicInteger();
+        ConsumerConfig config = ConsumerConfig.builder(Rabbit.url(), queue).concurrency(2).prefetch(1).build();
+        RabbitMqConsumer consumer = new RabbitMqConsumer(config, (delivery, body) -> {
+            most.accumulateAndGet(inHand.incrementAndGet(), Math::max);
+            applied.incrementAndGet();
+            Thread.sleep(300);
+            inHand.decrementAndGet();
+        });
+        try (Rabbit.Background running = new Rabbit.Background(consumer)) {
+            Await.until("2 consumers on the queue", RUN,
+                    () -> Await.orElse(-1L, () -> Rabbit.consumers(queue.name())) == 2);
+            // One to each channel (prefetch 1 each), both at once: a producer re-sent it after a lost confirm.
+            Rabbit.publishRaw(queue.name(), "order #7", "order-7");
+            Rabbit.publishRaw(queue.name(), "order #7", "order-7");
+            Await.until("one copy applied, the other skipped", LISTED,
+                    () -> consumer.duplicates() == 1 && applied.get() == 1 && inHand.get() == 0);
+        }
+        assertEquals(0, Rabbit.readyOnceConsumersLeft(queue.name()), "both copies acked");
+        assertEquals(1, applied.get(), "order-7 applied once");
+        assertEquals(1, consumer.duplicates());
+        assertEquals(1, most.get());
+    }
+
     /** [channel name, connection name, prefetch] of each consumer on the queue, from the management API. */
     private static List<String[]> consumersOf(String queue) throws Exception {
         String json = Rabbit.managementJson("/api/consumers/%2F");

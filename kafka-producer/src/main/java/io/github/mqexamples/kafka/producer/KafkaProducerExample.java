@@ -4,18 +4,17 @@ import io.github.mqexamples.common.Log;
 import io.github.mqexamples.common.MessageBodies;
 import io.github.mqexamples.common.MessageIds;
 import io.github.mqexamples.common.Pacer;
+import io.github.mqexamples.common.Parallel;
 import io.github.mqexamples.common.Throughput;
 import io.github.mqexamples.common.kafka.KafkaDelivery;
 import io.github.mqexamples.common.kafka.KafkaErrors;
 import io.github.mqexamples.common.kafka.KafkaTopics;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
-import java.util.ArrayList;
+import java.util.Collections;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.FutureTask;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.producer.KafkaProducer;
@@ -90,7 +89,7 @@ public final class KafkaProducerExample {
     }
 
     /** Sends the {@code --count} records (once: an instance counts one run). */
-    public Result send() throws InterruptedException {
+    public Result send() throws Exception {
         createTopicIfMissing();
 
         Properties props = properties(config);
@@ -111,7 +110,10 @@ public final class KafkaProducerExample {
             if (config.threads() > 1) {
                 log.info("{} threads sending through one producer", config.threads());
             }
-            inThreads(config.threads(), () -> sendRecords(producer, pacer, throughput));
+            // A send() that throws (the topic's metadata never came) ends its thread; the first such error is the
+            // program's, as without threads.
+            Parallel.forEach("sender", Collections.nCopies(config.threads(), producer),
+                    p -> sendRecords(p, pacer, throughput));
             if (failed.get() > 0) {
                 // A send failed for good (after delivery.timeout.ms): the program exits 1 anyway, and the cluster
                 // is likely unusable; the threads did not wait out the same timeout for every remaining record.
@@ -181,39 +183,6 @@ public final class KafkaProducerExample {
                 Thread.sleep(config.interval().toMillis());
             }
         }
-    }
-
-    /** Runs {@code loop} on {@code threads} threads and waits for all; the first exception is rethrown. */
-    private static void inThreads(int threads, Sender loop) throws InterruptedException {
-        List<FutureTask<Void>> running = new ArrayList<>();
-        for (int t = 1; t <= threads; t++) {
-            FutureTask<Void> task = new FutureTask<>(() -> {
-                loop.run();
-                return null;
-            });
-            new Thread(task, "sender-" + t).start();
-            running.add(task);
-        }
-        RuntimeException first = null;
-        for (FutureTask<Void> task : running) {
-            try {
-                task.get();
-            } catch (ExecutionException e) {
-                // A send() that threw (the topic's metadata never came, the producer closed): the same exception
-                // as without threads. The other threads end too: a send that throws fails for every record.
-                if (first == null) {
-                    first = e.getCause() instanceof RuntimeException r ? r : new IllegalStateException(e.getCause());
-                }
-            }
-        }
-        if (first != null) {
-            throw first;
-        }
-    }
-
-    @FunctionalInterface
-    private interface Sender {
-        void run() throws InterruptedException;
     }
 
     /**

@@ -12,6 +12,8 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.locks.ReentrantLock;
@@ -30,6 +32,8 @@ public final class RabbitMqConsumer {
     private final Logger log = Log.forProgram("rabbitmq-consumer");
     private final CountDownLatch stop = new CountDownLatch(1);
     private final Deduplicator done = new Deduplicator(Deduplicator.DEFAULT_CAPACITY);
+    /** Message ids in hand on some channel: with --concurrency, two copies of one message can arrive at once. */
+    private final Set<String> inProgress = ConcurrentHashMap.newKeySet();
     private final RetryOrDeadLetter failures;
     private final AtomicInteger processed = new AtomicInteger();
     private final AtomicInteger duplicates = new AtomicInteger();
@@ -171,31 +175,30 @@ public final class RabbitMqConsumer {
             }
 
             // Idempotency: a message whose effect was already applied (it came again after a lost ack, or the
-            // producer re-sent it after a lost confirm) is acknowledged, not applied a second time.
-            if (done.alreadyDone(id)) {
-                duplicates.incrementAndGet();
-                log.info("duplicate of message id {}: already processed, acked without processing again", id);
-                ack(on, delivery);
+            // producer re-sent it after a lost confirm) is acknowledged, not applied a second time. So is a copy
+            // that another channel (--concurrency) has in hand right now: that one is applied, retried or requeued.
+            if (id != null && !inProgress.add(id)) {
+                skipDuplicate(on, delivery, "being processed on another channel");
                 return;
             }
             try {
-                config.work().process(body, attempt);
-                processor.process(delivery, body);
-            } catch (Exception e) {
-                RetryOrDeadLetter.Outcome outcome;
-                synchronized (forwarding) { // shared by the channels of --concurrency; its confirms are its own
-                    outcome = failures.failed(forwarding, delivery, body, attempt, e);
+                if (done.alreadyDone(id)) {
+                    skipDuplicate(on, delivery, "already processed");
+                    return;
                 }
-                if (outcome != RetryOrDeadLetter.Outcome.FORWARDED) {
-                    // requeue=true: back into the queue at once (counted in x-delivery-count); false: dropped (DROP).
-                    on.channel().basicNack(delivery.getEnvelope().getDeliveryTag(), false,
-                            outcome == RetryOrDeadLetter.Outcome.REQUEUE);
-                } else {
-                    ack(on, delivery); // its copy is safe in <queue>.retry or <queue>.dlq
+                try {
+                    config.work().process(body, attempt);
+                    processor.process(delivery, body);
+                } catch (Exception e) {
+                    failed(on, delivery, body, attempt, e);
+                    return;
                 }
-                return;
+                done.markDone(id);
+            } finally {
+                if (id != null) {
+                    inProgress.remove(id);
+                }
             }
-            done.markDone(id);
             ack(on, delivery); // only now that processing succeeded
             throughput.record(delivery.getBody().length, DeliveryHeaders.sentAt(delivery));
             int count = processed.incrementAndGet();
@@ -205,6 +208,28 @@ public final class RabbitMqConsumer {
             }
         } finally {
             on.inHand().unlock();
+        }
+    }
+
+    private void skipDuplicate(Subscription on, Delivery delivery, String why) throws IOException {
+        duplicates.incrementAndGet();
+        log.info("duplicate of message id {}: {}, acked without processing again",
+                delivery.getProperties().getMessageId(), why);
+        ack(on, delivery);
+    }
+
+    /** Processing failed: a copy to <queue>.retry or .dlq (then ack), or a nack that requeues or drops it. */
+    private void failed(Subscription on, Delivery delivery, String body, int attempt, Exception e) throws IOException {
+        RetryOrDeadLetter.Outcome outcome;
+        synchronized (forwarding) { // shared by the channels of --concurrency; its confirms are its own
+            outcome = failures.failed(forwarding, delivery, body, attempt, e);
+        }
+        if (outcome != RetryOrDeadLetter.Outcome.FORWARDED) {
+            // requeue=true: back into the queue at once (counted in x-delivery-count); false: dropped (DROP).
+            on.channel().basicNack(delivery.getEnvelope().getDeliveryTag(), false,
+                    outcome == RetryOrDeadLetter.Outcome.REQUEUE);
+        } else {
+            ack(on, delivery); // its copy is safe in <queue>.retry or <queue>.dlq
         }
     }
 
