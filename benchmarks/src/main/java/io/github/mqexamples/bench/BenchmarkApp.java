@@ -29,8 +29,8 @@ public final class BenchmarkApp {
     static final Settings SETTINGS = new Settings("benchmarks",
             "Benchmarks the programs against PerfTest (RabbitMQ) and ProducerPerformance/ConsumerPerformance (Kafka).")
             .add("rounds", "BENCH_ROUNDS", "3", "rounds of each comparison (ours and the reference alternately; who goes first alternates too)")
-            .add("only", "BENCH_ONLY", "all", "all, rabbitmq, kafka, or threads (only what --threads and"
-                    + " --concurrency give, both brokers)")
+            .add("only", "BENCH_ONLY", "all", "all (every comparison with the reference tools), rabbitmq, kafka, or"
+                    + " threads: instead, what --threads and --concurrency give with 1, 2, 4 threads, both brokers")
             .add("threads", "BENCH_THREADS", "1,2,4", "thread counts of the --threads / --concurrency runs")
             .add("work-messages", "BENCH_WORK_MESSAGES", "10000", "messages of the consumer runs with 1 ms of work"
                     + " per message")
@@ -77,18 +77,20 @@ public final class BenchmarkApp {
         String only = v.choice("only", "all", "rabbitmq", "kafka", "threads");
         if (!only.equals("kafka")) {
             try (LocalRabbitMq rabbit = LocalRabbitMq.launch()) {
-                if (!only.equals("threads")) {
+                if (only.equals("threads")) {
+                    rabbitMqThreads(rabbit.amqpUrl());
+                } else {
                     rabbitMq(rabbit.amqpUrl());
                 }
-                rabbitMqThreads(rabbit.amqpUrl());
             }
         }
         if (!only.equals("rabbitmq")) {
             try (LocalKafka kafka = LocalKafka.launch()) {
-                if (!only.equals("threads")) {
+                if (only.equals("threads")) {
+                    KafkaBenchmarks.threads(this, kafka.bootstrapServers());
+                } else {
                     KafkaBenchmarks.run(this, kafka.bootstrapServers());
                 }
-                KafkaBenchmarks.threads(this, kafka.bootstrapServers());
             }
         }
         String table = table();
