@@ -62,6 +62,26 @@ final class KafkaBenchmarks {
                                     "--topic", topic, "--messages", count, "--group", "bench-" + topic), timeout));
                 });
 
+        // The transactional step (a consumer that writes each record to another topic, output and offsets committed
+        // in one transaction per poll) against the plain consumer reading the same records: what exactly-once costs.
+        String stepCount = String.valueOf(Math.max(1, records / 10));
+        app.compare("Kafka transactional step: " + stepCount + " x " + size + " B read, transformed and written, "
+                        + MAX_POLL_RECORDS + " records per transaction (reference: the plain consumer, reading only)",
+                () -> {
+                    String topic = filled(app, servers, stepCount, size, timeout);
+                    return Measure.ours(Child.run("kafka-consumer", BenchmarkApp.ours("kafka-consumer",
+                            "--bootstrap-servers", servers, "--topic", topic, "--group", "bench-" + topic,
+                            "--max-messages", stepCount, "--max-poll-records", MAX_POLL_RECORDS, "--output-topic",
+                            topic + "-out", "--transactional-id", "bench-" + topic, "--log-messages", "false"), timeout));
+                },
+                () -> {
+                    String topic = filled(app, servers, stepCount, size, timeout);
+                    return Measure.ours(Child.run("kafka-consumer", BenchmarkApp.ours("kafka-consumer",
+                            "--bootstrap-servers", servers, "--topic", topic, "--group", "bench-" + topic,
+                            "--max-messages", stepCount, "--max-poll-records", MAX_POLL_RECORDS, "--commit", "async",
+                            "--commit-interval", "1s", "--max-attempts", "1", "--log-messages", "false"), timeout));
+                });
+
         int rate = app.values().integer("rate", 1, Integer.MAX_VALUE);
         String latencyCount = String.valueOf(app.values().integer("latency-messages", 1, Integer.MAX_VALUE));
         app.compare("Kafka at " + rate + " msg/s: latency (ours: end to end; reference: send to ack)",

@@ -146,7 +146,17 @@ final class KafkaTests {
      * counting at {@code expected}.
      */
     static List<ConsumerRecord<String, byte[]>> readAll(String servers, String topic, int expected, Duration timeout) {
+        return readAll(servers, topic, expected, timeout, "read_uncommitted");
+    }
+
+    /**
+     * As {@link #readAll(String, String, int, Duration)}, with this isolation level: read_committed stops at the
+     * last stable offset and skips what aborted transactions wrote; read_uncommitted reads everything written.
+     */
+    static List<ConsumerRecord<String, byte[]>> readAll(String servers, String topic, int expected, Duration timeout,
+                                                        String isolation) {
         Properties props = new Properties();
+        props.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, isolation);
         props.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, servers);
         props.put(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, StringDeserializer.class);
         props.put(ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class);

@@ -4,6 +4,7 @@ import io.github.mqexamples.common.Cli;
 import io.github.mqexamples.common.GracefulShutdown;
 import io.github.mqexamples.common.Settings;
 import io.github.mqexamples.common.SimulatedWork;
+import io.github.mqexamples.common.UsageException;
 import io.github.mqexamples.common.Values;
 import java.time.Duration;
 
@@ -34,7 +35,13 @@ public final class KafkaConsumerApp {
             .add("log-messages", "LOG_MESSAGES", "true", "a line per record; false = a progress line each second"
                     + " (for long runs), with the group's lag")
             .add("concurrency", "KAFKA_CONSUMER_CONCURRENCY", "1", "members of the group in this process, one thread"
-                    + " and one KafkaConsumer each (members beyond the partition count stand by)");
+                    + " and one KafkaConsumer each (members beyond the partition count stand by)")
+            .add("isolation", "KAFKA_ISOLATION", "read_committed", "read_committed (skip what aborted transactions"
+                    + " wrote) or read_uncommitted (see everything written)")
+            .add("output-topic", "KAFKA_OUTPUT_TOPIC", null, "with --transactional-id: a transactional step, each"
+                    + " record transformed to this topic and its offset committed in the same transaction")
+            .add("transactional-id", "KAFKA_TRANSACTIONAL_ID", null, "the step's transactional id: the same across"
+                    + " restarts (a new instance fences the old one)");
 
     /** How long Ctrl-C waits for the consumer to commit and leave before it exits anyway (with 1). */
     private static final Duration GRACE = Duration.ofSeconds(20);
@@ -47,7 +54,11 @@ public final class KafkaConsumerApp {
             String shareGroup = values.optional("share-group").filter(s -> !s.isBlank()).orElse(null);
             // Ctrl-C / SIGTERM: wake the poll loop, commit what was processed (a share group: release what is in
             // hand), leave the group, exit 0.
-            if (shareGroup != null) {
+            String outputTopic = values.optional("output-topic").filter(s -> !s.isBlank()).orElse(null);
+            if (outputTopic != null) {
+                var step = new TransactionalStep(stepConfig(values, outputTopic));
+                GracefulShutdown.run(step::run, step::stop, GRACE);
+            } else if (shareGroup != null) {
                 var consumer = new KafkaShareConsumerExample(shareConfig(values, shareGroup), (record, type) -> { });
                 GracefulShutdown.run(consumer::run, consumer::stop, GRACE);
             } else if (config(values).concurrency() > 1) {
@@ -76,7 +87,31 @@ public final class KafkaConsumerApp {
                 .maxPollRecords(v.integer("max-poll-records", 1, 100_000))
                 .commitInterval(v.duration("commit-interval"))
                 .concurrency(v.integer("concurrency", 1, 1_000))
+                .isolation(v.choice("isolation", "read_committed", "read_uncommitted"))
                 .build();
+    }
+
+    /** --output-topic: the transactional step, and the settings that do not combine with it, refused by name. */
+    static TransactionalStep.Config stepConfig(Values v, String outputTopic) {
+        String id = v.optional("transactional-id").filter(s -> !s.isBlank()).orElseThrow(() -> new UsageException(
+                "--output-topic needs --transactional-id: an id of this step, the same for every restart of it"));
+        if (v.optional("share-group").filter(s -> !s.isBlank()).isPresent()) {
+            throw new UsageException("--output-topic does not combine with --share-group: a share group cannot"
+                    + " commit offsets in a transaction");
+        }
+        if (v.integer("concurrency", 1, 1_000) > 1) {
+            throw v.invalid("concurrency", "1 with --output-topic (one transactional id per process: start more"
+                    + " processes, each with an id of its own)");
+        }
+        if (!v.string("isolation").equals("read_committed")) {
+            throw v.invalid("isolation", "read_committed with --output-topic (the step reads only committed input)");
+        }
+        if (outputTopic.equals(v.string("topic"))) {
+            throw v.invalid("output-topic", "a topic other than --topic");
+        }
+        KafkaConsumerConfig c = config(v);
+        return new TransactionalStep.Config(c.bootstrapServers(), c.topic(), c.group(), outputTopic, id,
+                c.maxPollRecords(), c.maxMessages(), c.work(), c.maxAttempts(), c.logMessages());
     }
 
     static KafkaShareConsumerExample.Config shareConfig(Values v, String shareGroup) {

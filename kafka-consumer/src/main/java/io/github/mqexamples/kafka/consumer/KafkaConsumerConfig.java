@@ -15,7 +15,7 @@ import java.time.Duration;
 public record KafkaConsumerConfig(String bootstrapServers, String topic, String group, int maxMessages,
                                   SimulatedWork work, int maxAttempts, Duration retryDelay, CommitMode commit,
                                   Deduplicator applied, boolean logMessages, int maxPollRecords,
-                                  Duration commitInterval, int concurrency) {
+                                  Duration commitInterval, int concurrency, String isolation) {
 
     /** Records one poll() hands out unless --max-poll-records says otherwise. */
     public static final int DEFAULT_MAX_POLL_RECORDS = 10;
@@ -34,6 +34,7 @@ public record KafkaConsumerConfig(String bootstrapServers, String topic, String 
         private int maxPollRecords = DEFAULT_MAX_POLL_RECORDS;
         private Duration commitInterval = Duration.ZERO;
         private int concurrency = 1;
+        private String isolation = "read_committed";
 
         private Builder(String bootstrapServers, String topic, String group) {
             this.bootstrapServers = bootstrapServers;
@@ -71,9 +72,15 @@ public record KafkaConsumerConfig(String bootstrapServers, String topic, String 
             return this;
         }
 
+        /** --isolation: read_committed (skip what aborted transactions wrote) or read_uncommitted (see it all). */
+        public Builder isolation(String isolation) {
+            this.isolation = isolation;
+            return this;
+        }
+
         public KafkaConsumerConfig build() {
             return new KafkaConsumerConfig(bootstrapServers, topic, group, maxMessages, work, maxAttempts, retryDelay,
-                    commit, applied, logMessages, maxPollRecords, commitInterval, concurrency);
+                    commit, applied, logMessages, maxPollRecords, commitInterval, concurrency, isolation);
         }
     }
 }

@@ -61,6 +61,9 @@ public final class KafkaConsumerExample {
         // Auto-commit would commit offsets on a timer, possibly before the records were processed; a crash
         // then loses them. We commit ourselves, after processing: at-least-once.
         props.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
+        // --isolation: read_committed (ours; Kafka's default is read_uncommitted) skips records of transactions
+        // that aborted and waits for open ones; read_uncommitted sees everything written, aborted attempts too.
+        props.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, config.isolation());
         // Small batches (what one poll() hands out; fetches stay large): a slow processor holds few records
         // uncommitted and keeps no rebalance waiting. Fast processing wants 500, Kafka's default: fewer commits.
         props.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, config.maxPollRecords());

@@ -51,6 +51,31 @@ class KafkaConsumerConfigTest {
     }
 
     @Test
+    void theTransactionalStepTakesItsSettingsAndRefusesWhatDoesNotCombine() {
+        TransactionalStep.Config step = KafkaConsumerApp.stepConfig(flags("--topic", "in", "--output-topic", "out",
+                "--transactional-id", "step-1", "--max-poll-records", "100"), "out");
+        assertEquals("in", step.topic());
+        assertEquals("out", step.outputTopic());
+        assertEquals("step-1", step.transactionalId());
+        assertEquals(100, step.maxPollRecords());
+        assertEquals("--output-topic needs --transactional-id: an id of this step, the same for every restart of it",
+                assertThrows(UsageException.class, () -> KafkaConsumerApp.stepConfig(flags("--output-topic", "out"),
+                        "out")).getMessage());
+        assertEquals("invalid --concurrency: '2', expected 1 with --output-topic (one transactional id per process:"
+                + " start more processes, each with an id of its own)", assertThrows(UsageException.class,
+                () -> KafkaConsumerApp.stepConfig(flags("--output-topic", "out", "--transactional-id", "x",
+                        "--concurrency", "2"), "out")).getMessage());
+        assertEquals("invalid --isolation: 'read_uncommitted', expected read_committed with --output-topic (the step"
+                + " reads only committed input)", assertThrows(UsageException.class, () -> KafkaConsumerApp.stepConfig(
+                flags("--output-topic", "out", "--transactional-id", "x", "--isolation", "read_uncommitted"), "out"))
+                .getMessage());
+        assertEquals("invalid --isolation: 'none', expected one of read_committed, read_uncommitted",
+                assertThrows(UsageException.class, () -> KafkaConsumerApp.config(flags("--isolation", "none")))
+                        .getMessage());
+        assertEquals("read_uncommitted", KafkaConsumerApp.config(flags("--isolation", "read_uncommitted")).isolation());
+    }
+
+    @Test
     void aBadCommitModeIsNamedWithTheValuesItAccepts() {
         assertEquals("invalid --commit: 'later', expected one of sync, async", assertThrows(UsageException.class,
                 () -> KafkaConsumerApp.config(flags("--commit", "later"))).getMessage());
