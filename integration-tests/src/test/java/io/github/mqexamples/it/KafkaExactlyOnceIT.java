@@ -105,6 +105,33 @@ class KafkaExactlyOnceIT {
     }
 
     @Test
+    void aRecordThatKeepsFailingGoesToTheDeadLetterTopicInTheSameTransaction() throws Exception {
+        String servers = TestBrokers.kafka().bootstrapServers();
+        String in = Await.unique("eos-poison");
+        Map<String, String> env = KafkaTests.env(servers, in, in + "-step");
+        assertEquals(0, Programs.run(RUN, "kafka-producer", env, "--count", "20", "--message", "job").exitCode());
+        Programs.Running step = Programs.start("kafka-consumer", env, "--output-topic", in + "-out",
+                "--transactional-id", in + "-step", "--max-attempts", "2", "--fail-on", "#7$");
+        try {
+            List<ConsumerRecord<String, byte[]>> out = KafkaTests.readAll(servers, in + "-out", 19, RUN,
+                    "read_committed");
+            List<ConsumerRecord<String, byte[]>> dead = KafkaTests.readAll(servers, in + ".dlt", 1, RUN,
+                    "read_committed");
+            assertEquals(19, out.size(), "every record but the poison one, once");
+            assertFalse(values(out).contains("job #7 (processed)"));
+            assertEquals(Set.of("job #7"), values(dead));
+            assertEquals(1, dead.size());
+            Await.until("20 input offsets committed", RUN,
+                    () -> Await.orElse(-1L, () -> KafkaTests.committedTotal(servers, in + "-step", in)) == 20);
+            assertContains(step.output(), "giving up on partition=");
+            assertContains(step.output(), "after 2 attempt(s): ");
+        } finally {
+            step.terminate();
+        }
+        assertEquals(0, step.awaitExit(RUN), step.output());
+    }
+
+    @Test
     void anOutputTopicWithoutATransactionalIdIsRefusedInOneLine() {
         Programs.Running run = Programs.run(RUN, "kafka-consumer", Map.of(), "--output-topic", "out");
         assertEquals(2, run.exitCode(), run.output());
