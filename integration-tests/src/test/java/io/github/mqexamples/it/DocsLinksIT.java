@@ -25,7 +25,7 @@ class DocsLinksIT {
     @Test
     void everyRelativeLinkLeadsToAFileAndHeadingThatExist() throws IOException {
         Path root = Programs.root();
-        List<Path> documents = new ArrayList<>(List.of(root.resolve("README.md")));
+        List<Path> documents = new ArrayList<>(List.of(root.resolve("README.md"), root.resolve("README.zh-CN.md")));
         try (Stream<Path> docs = Files.list(root.resolve("docs"))) {
             docs.filter(p -> p.toString().endsWith(".md")).sorted().forEach(documents::add);
         }
@@ -82,6 +82,52 @@ class DocsLinksIT {
         assertEquals(List.of(), missing);
     }
 
+    /**
+     * The Chinese guide cannot drift from the English docs: every command in its shell code blocks is also a command
+     * of a shell block of README.md or docs/ (comments aside), so that what it tells a reader to run is what the
+     * English docs run and the tests keep working. And the two READMEs link to each other.
+     */
+    @Test
+    void everyCommandOfTheChineseGuideIsInTheEnglishDocs() throws IOException {
+        Path root = Programs.root();
+        List<String> english = new ArrayList<>(commands(root.resolve("README.md")));
+        try (Stream<Path> docs = Files.list(root.resolve("docs"))) {
+            for (Path doc : docs.filter(p -> p.toString().endsWith(".md")).toList()) {
+                english.addAll(commands(doc));
+            }
+        }
+        List<String> chinese = commands(root.resolve("README.zh-CN.md"));
+        assertTrue(chinese.size() >= 8, "the Chinese guide's commands: " + chinese);
+        assertEquals(List.of(), chinese.stream().filter(c -> !english.contains(c)).toList(),
+                "commands of README.zh-CN.md that no English document has");
+        assertTrue(Files.readString(root.resolve("README.md")).contains("](README.zh-CN.md)"), "README.md links to it");
+        assertTrue(Files.readString(root.resolve("README.zh-CN.md")).contains("](README.md)"), "and it links back");
+    }
+
+    /** The commands of a Markdown file's bash blocks: comment lines and trailing comments dropped, "\" lines joined. */
+    static List<String> commands(Path markdown) throws IOException {
+        List<String> commands = new ArrayList<>();
+        boolean shell = false;
+        StringBuilder pending = new StringBuilder();
+        for (String line : Files.readAllLines(markdown)) {
+            if (line.startsWith("```")) {
+                shell = !shell && line.equals("```bash");
+                continue;
+            }
+            String command = line.replaceFirst("\\s+#(\\s.*)?$", "").strip();
+            if (!shell || command.isEmpty() || command.startsWith("#")) {
+                continue;
+            }
+            if (command.endsWith("\\")) {
+                pending.append(command, 0, command.length() - 1).append(' ');
+                continue;
+            }
+            commands.add((pending + command).replaceAll("\\s+", " "));
+            pending.setLength(0);
+        }
+        return commands;
+    }
+
     /** The anchors of a Markdown file's headings: lower case, punctuation dropped, spaces as hyphens. */
     static List<String> anchors(Path markdown) throws IOException {
         List<String> anchors = new ArrayList<>();
@@ -91,7 +137,7 @@ class DocsLinksIT {
                 code = !code;
             } else if (!code && line.matches("#{1,6} .*")) {
                 anchors.add(line.replaceFirst("#+ ", "").toLowerCase(Locale.ROOT)
-                        .replaceAll("[^a-z0-9 _-]", "").replace(' ', '-'));
+                        .replaceAll("[^\\p{L}\\p{N} _-]", "").replace(' ', '-'));
             }
         }
         return anchors;
