@@ -128,6 +128,68 @@ class DocsLinksIT {
         return commands;
     }
 
+    /**
+     * A diagram shows what the code declares: every queue argument or header it names ({@code x-...},
+     * {@code retry-...}, {@code original-...}) is a string the programs use, and every side queue or topic it
+     * draws ({@code hello.retry}, {@code invoices.dlt}) ends in a suffix the code gives them. A renamed argument
+     * or suffix fails here until the picture follows.
+     */
+    @Test
+    void everyNameADiagramShowsIsOneTheCodeUses() throws IOException {
+        Path root = Programs.root();
+        StringBuilder code = new StringBuilder();
+        try (Stream<Path> files = Files.walk(root)) {
+            for (Path file : files.filter(f -> f.toString().endsWith(".java") && f.toString().contains("/src/main/"))
+                    .toList()) {
+                code.append(Files.readString(file));
+            }
+        }
+        List<Path> documents = new ArrayList<>(List.of(root.resolve("README.md")));
+        try (Stream<Path> docs = Files.list(root.resolve("docs"))) {
+            docs.filter(p -> p.toString().endsWith(".md")).sorted().forEach(documents::add);
+        }
+        Pattern argument = Pattern.compile("\\b((?:x|retry|original|exception)-[a-z]+(?:-[a-z]+)*)\\b");
+        Pattern sideQueue = Pattern.compile("\\b[a-z][\\w-]*(\\.(?:retry|dlq|dlt))\\b");
+        List<String> unknown = new ArrayList<>();
+        int diagrams = 0;
+        for (Path document : documents) {
+            for (String diagram : blocks(document, "```mermaid")) {
+                diagrams++;
+                Matcher a = argument.matcher(diagram);
+                while (a.find()) {
+                    if (!code.toString().contains("\"" + a.group(1) + "\"")) {
+                        unknown.add(root.relativize(document) + ": " + a.group(1));
+                    }
+                }
+                Matcher q = sideQueue.matcher(diagram);
+                while (q.find()) {
+                    if (!code.toString().contains("\"" + q.group(1) + "\"")) {
+                        unknown.add(root.relativize(document) + ": " + q.group());
+                    }
+                }
+            }
+        }
+        assertTrue(diagrams >= 3, "diagrams found: " + diagrams);
+        assertEquals(List.of(), unknown, "names in diagrams that the code does not use");
+    }
+
+    /** The contents of the code blocks of a Markdown file that open with {@code fence}. */
+    static List<String> blocks(Path markdown, String fence) throws IOException {
+        List<String> blocks = new ArrayList<>();
+        StringBuilder block = null;
+        for (String line : Files.readAllLines(markdown)) {
+            if (block == null && line.equals(fence)) {
+                block = new StringBuilder();
+            } else if (block != null && line.equals("```")) {
+                blocks.add(block.toString());
+                block = null;
+            } else if (block != null) {
+                block.append(line).append('\n');
+            }
+        }
+        return blocks;
+    }
+
     /** The anchors of a Markdown file's headings: lower case, punctuation dropped, spaces as hyphens. */
     static List<String> anchors(Path markdown) throws IOException {
         List<String> anchors = new ArrayList<>();
