@@ -76,6 +76,27 @@ class KafkaSecurityIT {
     }
 
     @Test
+    void theLagAdminAndAShareGroupMemberUseTheClientConfigToo() {
+        String topic = Await.unique("secure-share");
+        Map<String, String> env = env(kafka.secureBootstrapServers(), topic);
+        Programs.Running producer = Programs.run(RUN, "kafka-producer", env, "--count", "4",
+                "--client-config", alice.toString());
+        assertEquals(0, producer.exitCode(), producer.output());
+        // Progress lines instead of a line per record: GroupLag's own Admin asks for the lag, with the same login.
+        Programs.Running group = Programs.run(RUN, "kafka-consumer", env, "--max-messages", "4", "--log-messages",
+                "false", "--client-config", alice.toString());
+        assertEquals(0, group.exitCode(), group.output());
+        assertContains(group.output(), "stopped after 4 record(s)");
+        assertClean(group, SecureKafka.ALICE_PASSWORD);
+        // A share consumer, and the Admin that sets the share group's configuration.
+        Programs.Running share = Programs.run(RUN, "kafka-consumer", env, "--share-group", topic + "-share",
+                "--max-messages", "4", "--client-config", alice.toString());
+        assertEquals(0, share.exitCode(), share.output());
+        assertEquals(4, share.lines().stream().filter(l -> l.contains(" ACCEPT ")).count(), share.output());
+        assertClean(share, SecureKafka.ALICE_PASSWORD);
+    }
+
+    @Test
     void localBrokersWithTlsPrintsWhatAClientNeeds() {
         Programs.Running brokers = Programs.start("local-brokers", Map.of(), "--tls", "--kafka-port", "0",
                 "--rabbitmq-port", "0", "--management-port", "0");
@@ -165,7 +186,7 @@ class KafkaSecurityIT {
     }
 
     @Test
-    void aPlaintextClientOnTheTlsPortIsToldWhatProbablyHappened() {
+    void aPlaintextClientOnTheTlsPortIsToldSo() {
         Programs.Running run = Programs.run(RUN, "kafka-consumer", env(kafka.secureBootstrapServers(), "t"));
         assertOneLineFailure(run, "Kafka at " + kafka.secureBootstrapServers() + " is a TLS listener, and this client"
                 + " speaks PLAINTEXT: set security.protocol=SASL_SSL (or SSL) and the sasl.* and ssl.* settings in"
