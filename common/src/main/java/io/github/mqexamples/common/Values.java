@@ -73,6 +73,19 @@ public final class Values {
         return pairs;
     }
 
+    /**
+     * Every value given for a repeatable setting, each whole: not split on commas, for values that may hold commas,
+     * spaces or quotes (a JAAS configuration). Empty when it was not given.
+     */
+    public List<String> given(String flag) {
+        return get(flag).given();
+    }
+
+    /** Where the value came from, as a message names it: "--count", "MESSAGE_COUNT (the --count setting)", ... */
+    public String source(String flag) {
+        return get(flag).source();
+    }
+
     /** A whole number from {@code min} to {@code max}. */
     public int integer(String flag, int min, int max) {
         Raw r = get(flag);

@@ -28,6 +28,8 @@ public final class LocalBrokersApp {
             .add("kafka-port", "LOCAL_KAFKA_PORT", "9092", "Kafka port; 0 = any free port")
             .add("data-dir", "LOCAL_BROKERS_DATA_DIR", null, "keep the brokers' data here, to stop and start them"
                     + " again with their queues, topics and messages; none = a temporary directory, deleted on exit")
+            .add("tls", "LOCAL_BROKERS_TLS", "false", "also TLS with logins and permissions: Kafka gets a SASL_SSL port"
+                    + " (the Kafka port + 1), users alice and bob, and a client.properties to use with --client-config")
             .add("env-file", "LOCAL_BROKERS_ENV_FILE", null, "also write RABBITMQ_URL=... and KAFKA_BOOTSTRAP_SERVERS=..."
                     + " to this file once both are ready");
 
@@ -40,7 +42,18 @@ public final class LocalBrokersApp {
             System.setProperty("org.slf4j.simpleLogger.log.kafka", "error");
             System.setProperty("org.slf4j.simpleLogger.log.org.apache.kafka", "error");
         }
-        Cli.main(SETTINGS, args, LocalBrokersApp::run);
+        Cli.main(SETTINGS, bareTls(args), LocalBrokersApp::run);
+    }
+
+    /** {@code --tls} alone, as a switch, is {@code --tls=true}: every other setting takes a value. */
+    static String[] bareTls(String[] args) {
+        String[] out = args.clone();
+        for (int i = 0; i < out.length; i++) {
+            if (out[i].equals("--tls") && (i + 1 == out.length || out[i + 1].startsWith("--"))) {
+                out[i] = "--tls=true";
+            }
+        }
+        return out;
     }
 
     private static int run(Values v) throws Exception {
@@ -70,6 +83,18 @@ public final class LocalBrokersApp {
             if (kafkaPort != 0 && FreePorts.answers("localhost", kafkaPort)) {
                 kafkaServers = "localhost:" + kafkaPort;
                 log.info("Kafka: a broker already answers on {}; using it (not started here)", kafkaServers);
+            } else if (v.bool("tls")) {
+                long t0 = System.nanoTime();
+                LocalKafkaTls tls = LocalKafkaTls.launch(kafkaPort, "localhost", dataDir);
+                started.add(tls);
+                kafkaServers = tls.kafka().bootstrapServers();
+                log.info("Kafka: started a KRaft broker in {} s: {} (PLAINTEXT), {} (SASL_SSL: SCRAM-SHA-512, ACLs)",
+                        seconds(t0), kafkaServers, tls.kafka().secureBootstrapServers());
+                log.info("Kafka over TLS as alice (may do anything): --bootstrap-servers {} --client-config {}",
+                        tls.kafka().secureBootstrapServers(), tls.clientConfig());
+                log.info("Kafka over TLS as bob (topics and groups starting with '{}' only): --bootstrap-servers {}"
+                        + " --client-config {}", LocalKafkaTls.BOB_PREFIX, tls.kafka().secureBootstrapServers(),
+                        tls.limitedClientConfig());
             } else {
                 long t0 = System.nanoTime();
                 LocalKafka kafka = LocalKafka.launch(kafkaPort, "localhost", dataDir);

@@ -8,6 +8,9 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
 import java.util.Properties;
 import java.util.concurrent.TimeUnit;
 import kafka.server.KafkaConfig;
@@ -16,6 +19,13 @@ import kafka.tools.StorageTool$;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.common.Uuid;
+import org.apache.kafka.common.acl.AccessControlEntry;
+import org.apache.kafka.common.acl.AclBinding;
+import org.apache.kafka.common.acl.AclOperation;
+import org.apache.kafka.common.acl.AclPermissionType;
+import org.apache.kafka.common.resource.PatternType;
+import org.apache.kafka.common.resource.ResourcePattern;
+import org.apache.kafka.common.resource.ResourceType;
 import org.apache.kafka.common.utils.Time;
 
 /**
@@ -30,14 +40,39 @@ public final class LocalKafka implements AutoCloseable {
     private final int controllerPort;
     private final String advertisedHost;
     private final boolean temporary;
+    private final Security security; // null: the PLAINTEXT port only
+    private final int securePort;
     private KafkaRaftServer server;
 
-    private LocalKafka(Path dataDir, boolean temporary, int port, int controllerPort, String advertisedHost) {
+    private LocalKafka(Path dataDir, boolean temporary, int port, int controllerPort, String advertisedHost,
+                       Security security, int securePort) {
         this.dataDir = dataDir;
         this.temporary = temporary;
         this.port = port;
         this.controllerPort = controllerPort;
         this.advertisedHost = advertisedHost;
+        this.security = security;
+        this.securePort = securePort;
+    }
+
+    /**
+     * What a broker with a second, secured listener has: TLS with {@code certificateChain} and {@code key} (PEM
+     * files, the server's certificate first), SASL/SCRAM-SHA-512 logins for {@code users} (name to password, made
+     * when the storage is formatted), and permissions: KRaft's StandardAuthorizer, with {@code superUser} allowed
+     * everything and every other user only what an ACL allows ({@link #allow}).
+     */
+    public record Security(Path certificateChain, Path key, Path ca, Map<String, String> users, String superUser) {
+
+        /** TLS with the server certificate of {@code certificates}, and these users. */
+        public static Security of(Certificates certificates, Map<String, String> users, String superUser) {
+            return new Security(certificates.serverCert(), certificates.serverKey(), certificates.ca(), users,
+                    superUser);
+        }
+
+        /** The same users, with another certificate (one for another host name: the tests of a mismatch). */
+        public Security withCertificate(Path chain, Path certificateKey) {
+            return new Security(chain, certificateKey, ca, users, superUser);
+        }
     }
 
     /** Formats a new temporary data directory and starts the broker; {@code port} 0 picks a free port. */
@@ -51,6 +86,21 @@ public final class LocalKafka implements AutoCloseable {
      * committed offsets.
      */
     public static LocalKafka launch(int port, String advertisedHost, Path dataDir) {
+        return launch(port, advertisedHost, dataDir, null, 0);
+    }
+
+    /**
+     * As {@link #launch(int, String, Path)}, with a SASL_SSL listener on {@code securePort} (0: a free port) besides
+     * the PLAINTEXT one, which stays for the broker itself (its controller and inter-broker traffic) and for
+     * setting up ACLs: on 127.0.0.1 only, and anyone connecting there is the super user ANONYMOUS.
+     */
+    public static LocalKafka launchSecure(int port, int securePort, String advertisedHost, Path dataDir,
+                                          Security security) {
+        return launch(port, advertisedHost, dataDir, security, securePort);
+    }
+
+    private static LocalKafka launch(int port, String advertisedHost, Path dataDir, Security security,
+                                     int securePort) {
         try {
             Path dir = dataDir == null ? Files.createTempDirectory("mq-examples-kafka-")
                     : Files.createDirectories(dataDir.resolve("kafka"));
@@ -60,7 +110,7 @@ public final class LocalKafka implements AutoCloseable {
                     ? Integer.parseInt(Files.readString(controllerPortFile).trim()) : FreePorts.next();
             Files.writeString(controllerPortFile, String.valueOf(controllerPort));
             LocalKafka kafka = new LocalKafka(dir, dataDir == null, port == 0 ? FreePorts.next() : port, controllerPort,
-                    advertisedHost);
+                    advertisedHost, security, security == null ? 0 : securePort == 0 ? FreePorts.next() : securePort);
             if (!Files.exists(dir.resolve("logs").resolve("meta.properties"))) {
                 kafka.format();
             }
@@ -80,6 +130,67 @@ public final class LocalKafka implements AutoCloseable {
         return advertisedHost + ":" + port;
     }
 
+    /** host:port of the SASL_SSL listener; only with {@link Security}. */
+    public String secureBootstrapServers() {
+        if (security == null) {
+            throw new IllegalStateException("this broker has no SASL_SSL listener: launch it with launchSecure");
+        }
+        return advertisedHost + ":" + securePort;
+    }
+
+    /**
+     * Writes the client settings for {@code user} over SASL_SSL to {@code file}, what a program takes with
+     * {@code --client-config}: SCRAM-SHA-512 with the user's password, and the CA to trust, as PEM.
+     */
+    public Path writeClientConfig(Path file, String user) {
+        if (security == null || !security.users().containsKey(user)) {
+            throw new IllegalArgumentException("no SASL user '" + user + "' on this broker");
+        }
+        return writeClientConfig(file, user, security.users().get(user), security.ca());
+    }
+
+    /** A client.properties for SASL_SSL with SCRAM-SHA-512 as {@code user}, trusting {@code ca}. */
+    public static Path writeClientConfig(Path file, String user, String password, Path ca) {
+        String text = "# Written by mq-examples local-brokers: SASL_SSL with SCRAM-SHA-512 as '" + user + "'.\n"
+                + "security.protocol=SASL_SSL\n"
+                + "sasl.mechanism=SCRAM-SHA-512\n"
+                + "sasl.jaas.config=org.apache.kafka.common.security.scram.ScramLoginModule required username=\"" + user
+                + "\" password=\"" + password + "\";\n"
+                + "ssl.truststore.type=PEM\n"
+                + "ssl.truststore.location=" + ca.toAbsolutePath().toString().replace("\\", "/") + "\n";
+        try {
+            Files.createDirectories(file.toAbsolutePath().getParent());
+            Files.writeString(file, text);
+            return file;
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /**
+     * Lets {@code user} write, read and create the topics whose names start with {@code topicPrefix} (so also
+     * their .retry and .dlt), and read as the consumer groups and share groups starting with {@code groupPrefix}.
+     * Nothing else: the StandardAuthorizer refuses what no ACL allows.
+     */
+    public void allow(String user, String topicPrefix, String groupPrefix) {
+        String principal = "User:" + user;
+        List<AclBinding> acls = new ArrayList<>();
+        for (AclOperation op : List.of(AclOperation.WRITE, AclOperation.READ, AclOperation.CREATE,
+                AclOperation.DESCRIBE, AclOperation.DESCRIBE_CONFIGS)) {
+            acls.add(new AclBinding(new ResourcePattern(ResourceType.TOPIC, topicPrefix, PatternType.PREFIXED),
+                    new AccessControlEntry(principal, "*", op, AclPermissionType.ALLOW)));
+        }
+        for (AclOperation op : List.of(AclOperation.READ, AclOperation.DESCRIBE, AclOperation.ALTER_CONFIGS)) {
+            acls.add(new AclBinding(new ResourcePattern(ResourceType.GROUP, groupPrefix, PatternType.PREFIXED),
+                    new AccessControlEntry(principal, "*", op, AclPermissionType.ALLOW)));
+        }
+        try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, "127.0.0.1:" + port))) {
+            admin.createAcls(acls).all().get(30, TimeUnit.SECONDS);
+        } catch (Exception e) {
+            throw new IllegalStateException("cannot create the ACLs of '" + user + "': " + e, e);
+        }
+    }
+
     /** Where the broker keeps its partitions (log.dirs): a directory per partition, such as topic-0. */
     public Path logDir() {
         return dataDir.resolve("logs");
@@ -90,11 +201,15 @@ public final class LocalKafka implements AutoCloseable {
         p.put("process.roles", "broker,controller");
         p.put("node.id", "1");
         p.put("controller.quorum.voters", "1@127.0.0.1:" + controllerPort);
+        // Every listener on the loopback address: nothing of these brokers is reachable from another machine.
         p.put("listeners", "PLAINTEXT://127.0.0.1:" + port + ",CONTROLLER://127.0.0.1:" + controllerPort);
         p.put("advertised.listeners", "PLAINTEXT://" + advertisedHost + ":" + port);
         p.put("controller.listener.names", "CONTROLLER");
         p.put("inter.broker.listener.name", "PLAINTEXT");
         p.put("listener.security.protocol.map", "PLAINTEXT:PLAINTEXT,CONTROLLER:PLAINTEXT");
+        if (security != null) {
+            secure(p);
+        }
         p.put("log.dirs", logDir().toString());
         // One broker: every internal topic can have one copy only.
         p.put("offsets.topic.replication.factor", "1");
@@ -110,14 +225,47 @@ public final class LocalKafka implements AutoCloseable {
         return p;
     }
 
+    /** The SASL_SSL listener, its certificate, SCRAM, and the authorizer. */
+    private void secure(Properties p) {
+        p.put("listeners", p.get("listeners") + ",SASL_SSL://127.0.0.1:" + securePort);
+        p.put("advertised.listeners", p.get("advertised.listeners") + ",SASL_SSL://" + advertisedHost + ":" + securePort);
+        p.put("listener.security.protocol.map", p.get("listener.security.protocol.map") + ",SASL_SSL:SASL_SSL");
+        p.put("sasl.enabled.mechanisms", "SCRAM-SHA-512");
+        // The broker side of SCRAM checks logins against the credentials stored in the cluster's metadata.
+        p.put("listener.name.sasl_ssl.scram-sha-512.sasl.jaas.config",
+                "org.apache.kafka.common.security.scram.ScramLoginModule required;");
+        // PEM, as Certificates writes it: no keystore file to convert to, the key unencrypted (no ssl.key.password).
+        p.put("listener.name.sasl_ssl.ssl.keystore.type", "PEM");
+        p.put("listener.name.sasl_ssl.ssl.keystore.certificate.chain", read(security.certificateChain()));
+        p.put("listener.name.sasl_ssl.ssl.keystore.key", read(security.key()));
+        p.put("authorizer.class.name", "org.apache.kafka.metadata.authorizer.StandardAuthorizer");
+        // ANONYMOUS: the broker itself, over its PLAINTEXT and CONTROLLER listeners (loopback only).
+        p.put("super.users", "User:ANONYMOUS;User:" + security.superUser());
+    }
+
+    private static String read(Path file) {
+        try {
+            return Files.readString(file);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
     private void format() throws IOException {
         Path config = dataDir.resolve("server.properties");
         try (var out = Files.newOutputStream(config)) {
             properties().store(out, "mq-examples local Kafka");
         }
         ByteArrayOutputStream output = new ByteArrayOutputStream();
-        int code = StorageTool$.MODULE$.execute(new String[] {"format", "-t", Uuid.randomUuid().toString(),
-                "-c", config.toString()}, new PrintStream(output, true, StandardCharsets.UTF_8));
+        List<String> args = new ArrayList<>(List.of("format", "-t", Uuid.randomUuid().toString(), "-c",
+                config.toString()));
+        if (security != null) {
+            // SCRAM credentials live in the cluster metadata; formatting is where a KRaft cluster gets its first.
+            security.users().forEach((user, password) -> args.addAll(List.of("--add-scram",
+                    "SCRAM-SHA-512=[name=" + user + ",password=" + password + "]")));
+        }
+        int code = StorageTool$.MODULE$.execute(args.toArray(String[]::new),
+                new PrintStream(output, true, StandardCharsets.UTF_8));
         if (code != 0) {
             throw new IllegalStateException("formatting Kafka storage failed: " + output);
         }

@@ -1,5 +1,6 @@
 package io.github.mqexamples.kafka.consumer;
 
+import io.github.mqexamples.common.kafka.KafkaClientConfig;
 import io.github.mqexamples.common.kafka.KafkaDelivery;
 import io.github.mqexamples.common.kafka.KafkaTopics;
 import java.time.Duration;
@@ -39,7 +40,7 @@ final class FailedRecords implements AutoCloseable {
     private final Producer<String, byte[]> producer;
 
     FailedRecords(KafkaConsumerConfig config, Logger log) {
-        this(config, log, new KafkaProducer<>(producerProperties(config.bootstrapServers())));
+        this(config, log, new KafkaProducer<>(producerProperties(config.bootstrapServers(), config.client())));
     }
 
     /** With another producer: a MockProducer in the unit test. */
@@ -49,7 +50,7 @@ final class FailedRecords implements AutoCloseable {
         this.producer = producer;
     }
 
-    static Properties producerProperties(String bootstrapServers) {
+    static Properties producerProperties(String bootstrapServers, KafkaClientConfig client) {
         Properties props = new Properties();
         props.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
         props.put(ProducerConfig.CLIENT_ID_CONFIG, "kafka-consumer-failures");
@@ -61,7 +62,7 @@ final class FailedRecords implements AutoCloseable {
         props.put(ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG, 30_000);
         props.put(ProducerConfig.REQUEST_TIMEOUT_MS_CONFIG, 10_000); // must fit in the delivery timeout
         props.put(ProducerConfig.MAX_BLOCK_MS_CONFIG, 10_000);
-        return props;
+        return client.applyTo(props, KafkaClientConfig.Client.PRODUCER); // the same login as the consumer's
     }
 
     static String retryTopic(String topic) {
@@ -77,15 +78,15 @@ final class FailedRecords implements AutoCloseable {
      * partitions and replication of the main topic. Returns the topics to subscribe to.
      */
     static List<String> createTopics(KafkaConsumerConfig config) throws InterruptedException {
-        try (Admin admin = KafkaTopics.admin(config.bootstrapServers())) {
-            int brokers = KafkaTopics.brokers(admin, config.bootstrapServers());
+        try (Admin admin = KafkaTopics.admin(config.bootstrapServers(), config.client())) {
+            int brokers = KafkaTopics.brokers(admin, config.bootstrapServers(), config.client());
             TopicDescription main = KafkaTopics.describe(admin, config.topic()).orElse(null);
             int partitions = main == null ? 3 : main.partitions().size();
             // As many copies as the main topic has, if that many brokers are up right now.
             short replication = (short) Math.min(brokers, main == null ? 1 : main.partitions().get(0).replicas().size());
             String retry = retryTopic(config.topic());
-            KafkaTopics.createIfMissing(admin, config.bootstrapServers(), List.of(retry, deadLetterTopic(config.topic())),
-                    partitions, replication, Map.of());
+            KafkaTopics.createIfMissing(admin, config.bootstrapServers(), config.client(),
+                    List.of(retry, deadLetterTopic(config.topic())), partitions, replication, Map.of());
             // With a single attempt nothing is ever retried: the retry topic is not read.
             return config.maxAttempts() > 1 ? List.of(config.topic(), retry) : List.of(config.topic());
         }

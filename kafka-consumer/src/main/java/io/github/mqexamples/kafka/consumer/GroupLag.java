@@ -1,12 +1,13 @@
 package io.github.mqexamples.kafka.consumer;
 
+import io.github.mqexamples.common.kafka.KafkaClientConfig;
+import io.github.mqexamples.common.kafka.KafkaTopics;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import org.apache.kafka.clients.admin.Admin;
-import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.ListOffsetsResult.ListOffsetsResultInfo;
 import org.apache.kafka.clients.admin.OffsetSpec;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
@@ -30,13 +31,8 @@ final class GroupLag implements AutoCloseable {
     private final String group;
     private final String topic;
 
-    GroupLag(String bootstrapServers, String group, String topic) {
-        int timeoutMs = (int) TIMEOUT.toMillis();
-        this.admin = Admin.create(Map.of(
-                AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers,
-                AdminClientConfig.CLIENT_ID_CONFIG, "kafka-consumer-lag",
-                AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, timeoutMs,
-                AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, timeoutMs));
+    GroupLag(String bootstrapServers, KafkaClientConfig client, String group, String topic) {
+        this.admin = KafkaTopics.admin(bootstrapServers, client, "kafka-consumer-lag", TIMEOUT);
         this.group = group;
         this.topic = topic;
     }

@@ -2,10 +2,13 @@ package io.github.mqexamples.kafka.consumer;
 
 import io.github.mqexamples.common.Cli;
 import io.github.mqexamples.common.GracefulShutdown;
+import io.github.mqexamples.common.Log;
 import io.github.mqexamples.common.Settings;
 import io.github.mqexamples.common.SimulatedWork;
 import io.github.mqexamples.common.UsageException;
 import io.github.mqexamples.common.Values;
+import io.github.mqexamples.common.kafka.KafkaClientConfig;
+import io.github.mqexamples.common.kafka.KafkaErrors;
 import java.time.Duration;
 
 /**
@@ -18,7 +21,7 @@ import java.time.Duration;
  */
 public final class KafkaConsumerApp {
 
-    static final Settings SETTINGS = SimulatedWork.addTo(new Settings("kafka-consumer",
+    static final Settings SETTINGS = KafkaClientConfig.addTo(SimulatedWork.addTo(new Settings("kafka-consumer",
             "Reads a Kafka topic in a consumer group, committing after processing; stops cleanly on Ctrl-C.")
             .add("bootstrap-servers", "KAFKA_BOOTSTRAP_SERVERS", "localhost:9092", "host:port[,host:port...] of the cluster")
             .add("topic", "KAFKA_TOPIC", "test-topic", "topic to read")
@@ -41,7 +44,7 @@ public final class KafkaConsumerApp {
             .add("output-topic", "KAFKA_OUTPUT_TOPIC", null, "with --transactional-id: a transactional step, each"
                     + " record transformed to this topic and its offset committed in the same transaction")
             .add("transactional-id", "KAFKA_TRANSACTIONAL_ID", null, "the step's transactional id: the same across"
-                    + " restarts (a new instance fences the old one)");
+                    + " restarts (a new instance fences the old one)"));
 
     /** How long Ctrl-C waits for the consumer to commit and leave before it exits anyway (with 1). */
     private static final Duration GRACE = Duration.ofSeconds(20);
@@ -50,26 +53,49 @@ public final class KafkaConsumerApp {
     }
 
     public static void main(String[] args) {
-        Cli.main(SETTINGS, args, values -> {
-            String shareGroup = values.optional("share-group").filter(s -> !s.isBlank()).orElse(null);
-            // Ctrl-C / SIGTERM: wake the poll loop, commit what was processed (a share group: release what is in
-            // hand), leave the group, exit 0.
-            String outputTopic = values.optional("output-topic").filter(s -> !s.isBlank()).orElse(null);
-            if (outputTopic != null) {
-                var step = new TransactionalStep(stepConfig(values, outputTopic));
-                GracefulShutdown.run(step::run, step::stop, GRACE);
-            } else if (shareGroup != null) {
-                var consumer = new KafkaShareConsumerExample(shareConfig(values, shareGroup), (record, type) -> { });
-                GracefulShutdown.run(consumer::run, consumer::stop, GRACE);
-            } else if (config(values).concurrency() > 1) {
-                var members = new ConsumerThreads(config(values), record -> { });
-                GracefulShutdown.run(members::run, members::stop, GRACE);
-            } else {
-                var consumer = new KafkaConsumerExample(config(values), record -> { });
-                GracefulShutdown.run(consumer::run, consumer::stop, GRACE);
-            }
+        // A refused login, TLS handshake or permission: one line that names the setting to fix.
+        Cli.main(SETTINGS, args, values -> KafkaErrors.explaining(values.string("bootstrap-servers"), client(values),
+                "read", () -> run(values)));
+    }
+
+    private static int run(Values values) throws Exception {
+        String shareGroup = values.optional("share-group").filter(s -> !s.isBlank()).orElse(null);
+        // Ctrl-C / SIGTERM: wake the poll loop, commit what was processed (a share group: release what is in
+        // hand), leave the group, exit 0.
+        String outputTopic = values.optional("output-topic").filter(s -> !s.isBlank()).orElse(null);
+        if (outputTopic != null) {
+            var step = new TransactionalStep(stepConfig(values, outputTopic));
+            announce(step.config().client());
+            GracefulShutdown.run(step::run, step::stop, GRACE);
             return 0;
-        });
+        }
+        if (shareGroup != null) {
+            var config = shareConfig(values, shareGroup);
+            announce(config.client());
+            var consumer = new KafkaShareConsumerExample(config, (record, type) -> { });
+            GracefulShutdown.run(consumer::run, consumer::stop, GRACE);
+            return 0;
+        }
+        KafkaConsumerConfig config = config(values);
+        announce(config.client());
+        if (config.concurrency() > 1) {
+            var members = new ConsumerThreads(config, record -> { });
+            GracefulShutdown.run(members::run, members::stop, GRACE);
+        } else {
+            var consumer = new KafkaConsumerExample(config, record -> { });
+            GracefulShutdown.run(consumer::run, consumer::stop, GRACE);
+        }
+        return 0;
+    }
+
+    private static void announce(KafkaClientConfig client) {
+        if (!client.isEmpty()) {
+            Log.forProgram("kafka-consumer").info(client.describe()); // secrets as ****
+        }
+    }
+
+    private static KafkaClientConfig client(Values v) {
+        return KafkaClientConfig.from(v, Log.forProgram("kafka-consumer"));
     }
 
     static KafkaConsumerConfig config(Values v) {
@@ -87,6 +113,7 @@ public final class KafkaConsumerApp {
                 .maxPollRecords(v.integer("max-poll-records", 1, 100_000))
                 .commitInterval(v.duration("commit-interval"))
                 .concurrency(v.integer("concurrency", 1, 1_000))
+                .client(client(v))
                 .isolation(v.choice("isolation", "read_committed", "read_uncommitted"))
                 .build();
     }
@@ -111,7 +138,7 @@ public final class KafkaConsumerApp {
         }
         KafkaConsumerConfig c = config(v);
         return new TransactionalStep.Config(c.bootstrapServers(), c.topic(), c.group(), outputTopic, id,
-                c.maxPollRecords(), c.maxMessages(), c.work(), c.maxAttempts(), c.logMessages());
+                c.maxPollRecords(), c.maxMessages(), c.work(), c.maxAttempts(), c.logMessages(), c.client());
     }
 
     static KafkaShareConsumerExample.Config shareConfig(Values v, String shareGroup) {
@@ -127,6 +154,7 @@ public final class KafkaConsumerApp {
                 shareGroup,
                 v.integer("max-messages", 0, Integer.MAX_VALUE),
                 SimulatedWork.from(v),
-                v.integer("max-attempts", 1, 1_000));
+                v.integer("max-attempts", 1, 1_000),
+                client(v));
     }
 }

@@ -3,6 +3,7 @@ package io.github.mqexamples.kafka.consumer;
 import io.github.mqexamples.common.ConsumerConfigBuilder;
 import io.github.mqexamples.common.Deduplicator;
 import io.github.mqexamples.common.SimulatedWork;
+import io.github.mqexamples.common.kafka.KafkaClientConfig;
 import java.time.Duration;
 
 /**
@@ -11,11 +12,13 @@ import java.time.Duration;
  * program's default (KafkaConsumerConfigTest checks that the builder and the flags agree).
  *
  * @param applied the ids of records whose effect was applied; null = a new in-memory one
+ * @param client --client-config and --client-property: for every client the consumer makes
  */
 public record KafkaConsumerConfig(String bootstrapServers, String topic, String group, int maxMessages,
                                   SimulatedWork work, int maxAttempts, Duration retryDelay, CommitMode commit,
                                   Deduplicator applied, boolean logMessages, int maxPollRecords,
-                                  Duration commitInterval, int concurrency, String isolation) {
+                                  Duration commitInterval, int concurrency, KafkaClientConfig client,
+                                  String isolation) {
 
     /** Records one poll() hands out unless --max-poll-records says otherwise. */
     public static final int DEFAULT_MAX_POLL_RECORDS = 10;
@@ -34,6 +37,7 @@ public record KafkaConsumerConfig(String bootstrapServers, String topic, String 
         private int maxPollRecords = DEFAULT_MAX_POLL_RECORDS;
         private Duration commitInterval = Duration.ZERO;
         private int concurrency = 1;
+        private KafkaClientConfig client = KafkaClientConfig.NONE;
         private String isolation = "read_committed";
 
         private Builder(String bootstrapServers, String topic, String group) {
@@ -72,6 +76,12 @@ public record KafkaConsumerConfig(String bootstrapServers, String topic, String 
             return this;
         }
 
+        /** --client-config, --client-property: security.protocol, sasl.*, ssl.* for every client. */
+        public Builder client(KafkaClientConfig client) {
+            this.client = client;
+            return this;
+        }
+
         /** --isolation: read_committed (skip what aborted transactions wrote) or read_uncommitted (see it all). */
         public Builder isolation(String isolation) {
             this.isolation = isolation;
@@ -80,7 +90,7 @@ public record KafkaConsumerConfig(String bootstrapServers, String topic, String 
 
         public KafkaConsumerConfig build() {
             return new KafkaConsumerConfig(bootstrapServers, topic, group, maxMessages, work, maxAttempts, retryDelay,
-                    commit, applied, logMessages, maxPollRecords, commitInterval, concurrency, isolation);
+                    commit, applied, logMessages, maxPollRecords, commitInterval, concurrency, client, isolation);
         }
     }
 }

@@ -1,6 +1,7 @@
 package io.github.mqexamples.kafka.consumer;
 
 import io.github.mqexamples.common.Log;
+import io.github.mqexamples.common.kafka.KafkaClientConfig;
 import java.nio.charset.CharacterCodingException;
 import java.util.Properties;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
@@ -77,7 +78,8 @@ public final class KafkaConsumerExample {
         props.put(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, StringDeserializer.class); // keys are text
         // Values arrive as bytes and are decoded strictly (StrictUtf8): bytes that are not text are one bad record.
         props.put(ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class);
-        return props;
+        // --client-config / --client-property (security.protocol, sasl.*, ssl.*) under the settings above.
+        return config.client().applyTo(props, KafkaClientConfig.Client.CONSUMER);
     }
 
     /** Reads until {@link #stop()}, Ctrl-C / SIGTERM, or {@code maxMessages}; returns how many it processed. */

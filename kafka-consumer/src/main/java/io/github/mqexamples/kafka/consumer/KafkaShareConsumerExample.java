@@ -3,6 +3,7 @@ package io.github.mqexamples.kafka.consumer;
 import io.github.mqexamples.common.BrokerException;
 import io.github.mqexamples.common.Log;
 import io.github.mqexamples.common.SimulatedWork;
+import io.github.mqexamples.common.kafka.KafkaClientConfig;
 import io.github.mqexamples.common.kafka.KafkaErrors;
 import io.github.mqexamples.common.kafka.KafkaTopics;
 import java.time.Duration;
@@ -41,7 +42,13 @@ public final class KafkaShareConsumerExample {
 
     /** @param maxAttempts deliveries before a failing record is rejected */
     public record Config(String bootstrapServers, String topic, String shareGroup, int maxMessages,
-                         SimulatedWork work, int maxAttempts) {
+                         SimulatedWork work, int maxAttempts, KafkaClientConfig client) {
+
+        /** Without client settings: PLAINTEXT, no login. */
+        public Config(String bootstrapServers, String topic, String shareGroup, int maxMessages, SimulatedWork work,
+                      int maxAttempts) {
+            this(bootstrapServers, topic, shareGroup, maxMessages, work, maxAttempts, KafkaClientConfig.NONE);
+        }
     }
 
     /** Told of each acknowledgement: the record (with its delivery count) and how it was acknowledged. */
@@ -75,7 +82,7 @@ public final class KafkaShareConsumerExample {
         // strictly, see StrictUtf8; here a bad record still comes back at most share.delivery.count.limit times.)
         props.put(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, StringDeserializer.class);
         props.put(ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, StringDeserializer.class);
-        return props;
+        return config.client().applyTo(props, KafkaClientConfig.Client.CONSUMER);
     }
 
     /** Reads until {@link #stop()} or {@code maxMessages} records were accepted or rejected. */
@@ -152,7 +159,7 @@ public final class KafkaShareConsumerExample {
      * and the delivery limit after which the broker archives a record that keeps coming back.
      */
     private void configureGroup() throws InterruptedException {
-        try (Admin admin = KafkaTopics.admin(config.bootstrapServers())) {
+        try (Admin admin = KafkaTopics.admin(config.bootstrapServers(), config.client())) {
             ConfigResource group = new ConfigResource(ConfigResource.Type.GROUP, config.shareGroup());
             List<AlterConfigOp> ops = List.of(
                     new AlterConfigOp(new ConfigEntry("share.auto.offset.reset", "earliest"), AlterConfigOp.OpType.SET),
@@ -161,10 +168,14 @@ public final class KafkaShareConsumerExample {
             admin.incrementalAlterConfigs(Map.of(group, ops)).all()
                     .get(KafkaErrors.FIRST_CONTACT_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
         } catch (TimeoutException e) {
-            throw KafkaErrors.unreachable(config.bootstrapServers(), e);
+            throw KafkaErrors.unreachable(config.bootstrapServers(), config.client(), e);
         } catch (ExecutionException e) {
             if (e.getCause() instanceof org.apache.kafka.common.errors.TimeoutException) {
-                throw KafkaErrors.unreachable(config.bootstrapServers(), e);
+                throw KafkaErrors.unreachable(config.bootstrapServers(), config.client(), e);
+            }
+            BrokerException explained = KafkaErrors.explain(e, config.bootstrapServers(), config.client(), "read");
+            if (explained != null) {
+                throw explained;
             }
             throw new BrokerException("cannot configure share group '"
                     + config.shareGroup() + "' (share groups need Kafka 4.2 or newer): " + e.getCause().getMessage(), e);

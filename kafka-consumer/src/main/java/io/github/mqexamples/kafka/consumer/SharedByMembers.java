@@ -37,7 +37,7 @@ final class SharedByMembers implements AutoCloseable {
         this.throughput = new Throughput("received", log, !config.logMessages());
         this.failed = new FailedRecords(config, log);
         if (!config.logMessages()) {
-            lag = new GroupLag(config.bootstrapServers(), config.group(), config.topic());
+            lag = new GroupLag(config.bootstrapServers(), config.client(), config.group(), config.topic());
             throughput.showBacklog("lag", lag::lag);
         } else {
             lag = null;

@@ -4,6 +4,7 @@ import io.github.mqexamples.common.BrokerException;
 import io.github.mqexamples.common.Log;
 import io.github.mqexamples.common.SimulatedWork;
 import io.github.mqexamples.common.Throughput;
+import io.github.mqexamples.common.kafka.KafkaClientConfig;
 import io.github.mqexamples.common.kafka.KafkaDelivery;
 import io.github.mqexamples.common.kafka.KafkaErrors;
 import io.github.mqexamples.common.kafka.KafkaTopics;
@@ -47,7 +48,7 @@ public final class TransactionalStep {
     /** @param maxAttempts attempts of a failing record, one after the other; then it goes to {@code <topic>.dlt} */
     public record Config(String bootstrapServers, String topic, String group, String outputTopic,
                          String transactionalId, int maxPollRecords, int maxMessages, SimulatedWork work,
-                         int maxAttempts, boolean logMessages) {
+                         int maxAttempts, boolean logMessages, KafkaClientConfig client) {
     }
 
     private final Config config;
@@ -58,6 +59,10 @@ public final class TransactionalStep {
 
     public TransactionalStep(Config config) {
         this.config = config;
+    }
+
+    public Config config() {
+        return config;
     }
 
     static Properties consumerProperties(Config config) {
@@ -79,7 +84,7 @@ public final class TransactionalStep {
         props.put(ConsumerConfig.HEARTBEAT_INTERVAL_MS_CONFIG, 3_000);
         props.put(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, StringDeserializer.class);
         props.put(ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, StringDeserializer.class);
-        return props;
+        return config.client().applyTo(props, KafkaClientConfig.Client.CONSUMER); // --client-config: TLS, SASL
     }
 
     static Properties producerProperties(Config config) {
@@ -94,7 +99,7 @@ public final class TransactionalStep {
         props.put(ProducerConfig.LINGER_MS_CONFIG, 5);
         props.put(ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, StringSerializer.class);
         props.put(ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, StringSerializer.class);
-        return props;
+        return config.client().applyTo(props, KafkaClientConfig.Client.PRODUCER);
     }
 
     /** Runs until {@link #stop()}, Ctrl-C or {@code maxMessages}; returns how many records it transformed. */
@@ -207,10 +212,10 @@ public final class TransactionalStep {
     }
 
     private void createOutputTopics() throws InterruptedException {
-        Admin admin = KafkaTopics.admin(config.bootstrapServers());
+        Admin admin = KafkaTopics.admin(config.bootstrapServers(), config.client());
         try {
             int partitions = KafkaTopics.describe(admin, config.topic()).map(t -> t.partitions().size()).orElse(3);
-            KafkaTopics.createIfMissing(admin, config.bootstrapServers(),
+            KafkaTopics.createIfMissing(admin, config.bootstrapServers(), config.client(),
                     List.of(config.outputTopic(), config.topic() + ".dlt"), partitions, (short) 1, Map.of());
         } catch (org.apache.kafka.common.errors.TimeoutException e) {
             throw KafkaErrors.unreachable(config.bootstrapServers(), e);

@@ -80,7 +80,7 @@ class FailedRecordsTest {
 
     @Test
     void theFailuresProducerIsIdempotentWithAcksAll() {
-        var props = FailedRecords.producerProperties("k:9092");
+        var props = FailedRecords.producerProperties("k:9092", io.github.mqexamples.common.kafka.KafkaClientConfig.NONE);
         assertEquals("all", props.get("acks"));
         assertEquals(true, props.get("enable.idempotence"));
     }

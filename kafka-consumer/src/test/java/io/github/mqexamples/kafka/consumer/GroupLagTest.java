@@ -16,7 +16,7 @@ class GroupLagTest {
         try (ServerSocket free = new ServerSocket(0)) {
             port = free.getLocalPort(); // closed again below: nothing listens there
         }
-        try (GroupLag lag = new GroupLag("127.0.0.1:" + port, "g", "t")) {
+        try (GroupLag lag = new GroupLag("127.0.0.1:" + port, io.github.mqexamples.common.kafka.KafkaClientConfig.NONE, "g", "t")) {
             for (int i = 0; i < 2; i++) {
                 long t0 = System.nanoTime();
                 assertEquals(-1, lag.lag());

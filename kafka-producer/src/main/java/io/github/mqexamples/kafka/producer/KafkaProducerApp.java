@@ -1,8 +1,11 @@
 package io.github.mqexamples.kafka.producer;
 
 import io.github.mqexamples.common.Cli;
+import io.github.mqexamples.common.Log;
 import io.github.mqexamples.common.Settings;
 import io.github.mqexamples.common.Values;
+import io.github.mqexamples.common.kafka.KafkaClientConfig;
+import io.github.mqexamples.common.kafka.KafkaErrors;
 import java.time.Duration;
 
 /**
@@ -13,7 +16,7 @@ import java.time.Duration;
  */
 public final class KafkaProducerApp {
 
-    static final Settings SETTINGS = new Settings("kafka-producer",
+    static final Settings SETTINGS = KafkaClientConfig.addTo(new Settings("kafka-producer",
             "Sends keyed records to a Kafka topic with an idempotent, acks=all producer.")
             .add("bootstrap-servers", "KAFKA_BOOTSTRAP_SERVERS", "localhost:9092", "host:port[,host:port...] of the cluster")
             .add("topic", "KAFKA_TOPIC", "test-topic", "topic to send to (created if missing)")
@@ -32,13 +35,18 @@ public final class KafkaProducerApp {
             .add("compression", "KAFKA_COMPRESSION", "none", "compression.type: none, gzip, snappy, lz4 or zstd")
             .add("delivery-timeout", "KAFKA_DELIVERY_TIMEOUT", "30s", "delivery.timeout.ms: how long a send may take, retries included")
             .add("threads", "KAFKA_PRODUCER_THREADS", "1", "threads sending at once, sharing one producer, the record"
-                    + " numbers and --rate");
+                    + " numbers and --rate"));
 
     private KafkaProducerApp() {
     }
 
     public static void main(String[] args) {
-        Cli.main(SETTINGS, args, values -> new KafkaProducerExample(config(values)).send().allAcknowledged() ? 0 : 1);
+        Cli.main(SETTINGS, args, values -> {
+            KafkaProducerConfig config = config(values);
+            // A refused login, TLS handshake or permission: one line that names the setting to fix.
+            return KafkaErrors.explaining(config.bootstrapServers(), config.client(), "write to",
+                    () -> new KafkaProducerExample(config).send().allAcknowledged() ? 0 : 1);
+        });
     }
 
     static KafkaProducerConfig config(Values v) {
@@ -72,6 +80,7 @@ public final class KafkaProducerApp {
                 .rate(v.integer("rate", 0, Integer.MAX_VALUE))
                 .logMessages(v.bool("log-messages"))
                 .threads(threads)
+                .client(KafkaClientConfig.from(v, Log.forProgram("kafka-producer")))
                 .build();
     }
 }

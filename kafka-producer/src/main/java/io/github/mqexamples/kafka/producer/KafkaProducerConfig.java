@@ -1,6 +1,7 @@
 package io.github.mqexamples.kafka.producer;
 
 import io.github.mqexamples.common.ProducerConfigBuilder;
+import io.github.mqexamples.common.kafka.KafkaClientConfig;
 import java.time.Duration;
 
 /**
@@ -9,11 +10,12 @@ import java.time.Duration;
  * program's default (KafkaProducerConfigTest checks that the builder and the flags agree).
  *
  * @param key null = a different key per record (key-1, key-2, ...)
+ * @param client --client-config and --client-property: for every client the producer makes
  */
 public record KafkaProducerConfig(String bootstrapServers, String topic, int partitions, short replicationFactor,
                                   int count, String message, String key, Duration interval, int lingerMs,
                                   int batchSize, Compression compression, Duration deliveryTimeout, int size, int rate,
-                                  boolean logMessages, int threads) {
+                                  boolean logMessages, int threads, KafkaClientConfig client) {
 
     public static Builder builder(String bootstrapServers, String topic) {
         return new Builder(bootstrapServers, topic);
@@ -32,6 +34,7 @@ public record KafkaProducerConfig(String bootstrapServers, String topic, int par
         private Compression compression = Compression.NONE;
         private Duration deliveryTimeout = Duration.ofSeconds(30);
         private int threads = 1;
+        private KafkaClientConfig client = KafkaClientConfig.NONE;
 
         private Builder(String bootstrapServers, String topic) {
             super("Hello Kafka!");
@@ -93,9 +96,16 @@ public record KafkaProducerConfig(String bootstrapServers, String topic, int par
             return this;
         }
 
+        /** --client-config, --client-property: security.protocol, sasl.*, ssl.* for every client. */
+        public Builder client(KafkaClientConfig client) {
+            this.client = client;
+            return this;
+        }
+
         public KafkaProducerConfig build() {
             return new KafkaProducerConfig(bootstrapServers, topic, partitions, replicationFactor, count, message, key,
-                    interval, lingerMs, batchSize, compression, deliveryTimeout, size, rate, logMessages, threads);
+                    interval, lingerMs, batchSize, compression, deliveryTimeout, size, rate, logMessages, threads,
+                    client);
         }
     }
 }

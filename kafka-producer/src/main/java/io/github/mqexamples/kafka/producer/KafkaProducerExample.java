@@ -6,6 +6,7 @@ import io.github.mqexamples.common.MessageIds;
 import io.github.mqexamples.common.Pacer;
 import io.github.mqexamples.common.Parallel;
 import io.github.mqexamples.common.Throughput;
+import io.github.mqexamples.common.kafka.KafkaClientConfig;
 import io.github.mqexamples.common.kafka.KafkaDelivery;
 import io.github.mqexamples.common.kafka.KafkaErrors;
 import io.github.mqexamples.common.kafka.KafkaTopics;
@@ -16,6 +17,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Properties;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
@@ -47,6 +49,7 @@ public final class KafkaProducerExample {
     private final AtomicInteger handed = new AtomicInteger(); // records given to send()
     private final AtomicInteger acknowledged = new AtomicInteger();
     private final AtomicInteger failed = new AtomicInteger();
+    private final AtomicReference<Exception> refused = new AtomicReference<>(); // no retry fixes it
 
     public KafkaProducerExample(KafkaProducerConfig config) {
         this.config = config;
@@ -85,11 +88,15 @@ public final class KafkaProducerExample {
                 Math.max(MIN_REQUEST_TIMEOUT_MS, Math.min(10_000, deliveryTimeoutMs - config.lingerMs())));
         // How long send() itself may block, e.g. waiting for the topic's metadata; never longer than a delivery.
         props.put(ProducerConfig.MAX_BLOCK_MS_CONFIG, Math.min(10_000, deliveryTimeoutMs));
-        return props;
+        // --client-config / --client-property (security.protocol, sasl.*, ssl.*) under the settings above.
+        return config.client().applyTo(props, KafkaClientConfig.Client.PRODUCER);
     }
 
     /** Sends the {@code --count} records (once: an instance counts one run). */
     public Result send() throws Exception {
+        if (!config.client().isEmpty()) {
+            log.info(config.client().describe()); // secrets as ****
+        }
         createTopicIfMissing();
 
         Properties props = properties(config);
@@ -114,6 +121,9 @@ public final class KafkaProducerExample {
             // program's, as without threads.
             Parallel.forEach("sender", Collections.nCopies(config.threads(), producer),
                     p -> sendRecords(p, pacer, throughput));
+            if (refused.get() != null) {
+                throw refused.get(); // a permission or login refused: one line (KafkaErrors), not one per record
+            }
             if (failed.get() > 0) {
                 // A send failed for good (after delivery.timeout.ms): the program exits 1 anyway, and the cluster
                 // is likely unusable; the threads did not wait out the same timeout for every remaining record.
@@ -123,7 +133,7 @@ public final class KafkaProducerExample {
             producer.flush();
             retried = retriedRecordSends(producer);
         } catch (org.apache.kafka.common.errors.TimeoutException e) {
-            throw KafkaErrors.unreachable(config.bootstrapServers(), e);
+            throw KafkaErrors.unreachable(config.bootstrapServers(), config.client(), e);
         }
         throughput.logSummary();
         if (retried > 0) {
@@ -172,6 +182,10 @@ public final class KafkaProducerExample {
                         log.info("sent key={} value='{}' partition={} offset={}", key, text(value),
                                 metadata.partition(), metadata.offset());
                     }
+                } else if (KafkaErrors.isFatal(exception)) {
+                    // Every other record would be refused the same way: stop, and say it once.
+                    refused.compareAndSet(null, exception);
+                    failed.incrementAndGet();
                 } else {
                     // The producer has already retried what was retriable (until delivery.timeout.ms);
                     // an exception here is final for this record.
@@ -202,10 +216,10 @@ public final class KafkaProducerExample {
      * replication the examples need. Asking the cluster first also tells us early whether it answers.
      */
     private void createTopicIfMissing() throws InterruptedException {
-        Admin admin = KafkaTopics.admin(config.bootstrapServers());
+        Admin admin = KafkaTopics.admin(config.bootstrapServers(), config.client());
         try {
-            KafkaTopics.brokers(admin, config.bootstrapServers());
-            if (!KafkaTopics.createIfMissing(admin, config.bootstrapServers(), List.of(config.topic()),
+            KafkaTopics.brokers(admin, config.bootstrapServers(), config.client());
+            if (!KafkaTopics.createIfMissing(admin, config.bootstrapServers(), config.client(), List.of(config.topic()),
                     config.partitions(), config.replicationFactor(), Map.of()).isEmpty()) {
                 log.info("created topic '{}' ({} partitions, replication factor {})", config.topic(),
                         config.partitions(), config.replicationFactor());
