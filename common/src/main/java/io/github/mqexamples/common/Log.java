@@ -20,6 +20,9 @@ public final class Log {
             System.setProperty("org.slf4j.simpleLogger.log.org.apache.kafka.clients.admin.internals.AdminMetadataManager",
                     l);
             System.setProperty("org.slf4j.simpleLogger.log.org.apache.kafka.clients.Metadata", l);
+            System.setProperty("org.slf4j.simpleLogger.log.org.apache.kafka.clients.producer.internals.Sender", l);
+            System.setProperty(
+                    "org.slf4j.simpleLogger.log.org.apache.kafka.clients.producer.internals.TransactionManager", l);
         }
     }
 

@@ -25,6 +25,7 @@ import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.KafkaException;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.errors.InvalidProducerEpochException;
+import org.apache.kafka.common.errors.InvalidTxnStateException;
 import org.apache.kafka.common.errors.ProducerFencedException;
 import org.apache.kafka.common.errors.WakeupException;
 import org.apache.kafka.common.header.Header;
@@ -129,8 +130,10 @@ public final class TransactionalStep {
             log.info("stopped after {} record(s)", count);
             throughput.logSummary();
             return count;
-        } catch (ProducerFencedException | InvalidProducerEpochException e) {
+        } catch (ProducerFencedException | InvalidProducerEpochException | InvalidTxnStateException e) {
             // Not retriable: another instance took over the transactional id. Its transactions win; ours was aborted.
+            // (Depending on the moment, the coordinator says so as a fenced producer, a stale epoch, or a transaction
+            // that is no longer ours to commit.)
             throw new BrokerException("fenced: another instance started with transactional id '"
                     + config.transactionalId() + "' and took over; this one stops, its open transaction aborted", e);
         }
@@ -176,12 +179,17 @@ public final class TransactionalStep {
                         config.outputTopic(), offsets.entrySet().stream().map(e -> e.getKey().partition() + "="
                                 + e.getValue().offset()).sorted().toList());
             }
-        } catch (ProducerFencedException | InvalidProducerEpochException e) {
+        } catch (ProducerFencedException | InvalidProducerEpochException | InvalidTxnStateException e) {
             throw e; // fatal, see run()
         } catch (KafkaException e) {
             // Abortable (a send failed, a request timed out): nothing of the batch counts; read it again.
             log.warn("aborting a transaction of {} record(s): {}; reading them again", inBatch, e.toString());
-            producer.abortTransaction();
+            try {
+                producer.abortTransaction();
+            } catch (KafkaException fatal) {
+                throw new BrokerException("the transaction failed (" + e.getMessage() + ") and could not be aborted: "
+                        + fatal.getMessage() + ". Start the step again: the next instance aborts it", fatal);
+            }
             rewind(records);
         }
     }
