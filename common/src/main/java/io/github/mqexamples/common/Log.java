@@ -17,6 +17,7 @@ public final class Log {
             System.setProperty("org.slf4j.simpleLogger.defaultLogLevel", l);
             System.setProperty("org.slf4j.simpleLogger.log.io.github.mqexamples", l);
             System.setProperty("org.slf4j.simpleLogger.log.org.apache.kafka.clients.NetworkClient", l);
+            System.setProperty("org.slf4j.simpleLogger.log.com.rabbitmq.client.impl.SocketFrameHandler", l);
         }
     }
 
