@@ -142,11 +142,20 @@ public final class RabbitMqConnections {
         if (tls != null) {
             return TlsErrors.explain(url, e, tls);
         }
+        if (url.secure() && (cause(e, java.net.SocketException.class) != null
+                || cause(e, java.io.EOFException.class) != null)) {
+            // With TLS 1.3 the broker refuses a client certificate after the handshake, and its alert can be lost
+            // when the client's first write meets the closed socket: all that is left is "Connection reset".
+            String alert = TlsErrors.alertAfterHandshake(url);
+            if (alert != null) {
+                return TlsErrors.explain(url, e, new SSLException(alert));
+            }
+        }
         // Connected, but what answered was no AMQP: a frame that makes no sense, or nothing at all within the
         // handshake timeout (an HTTP server waits for a request line that never comes).
         if (cause(e, MalformedFrameException.class) != null || e instanceof TimeoutException) {
             String detail = e instanceof TimeoutException ? "no AMQP reply within " + CONNECT_TIMEOUT_MS / 1000 + " s"
-                    : cause(e, MalformedFrameException.class).getMessage().replaceFirst("\\. See Conn.*", "");
+                    : "its reply is no AMQP frame";
             return TlsErrors.notAmqp(url, detail, e);
         }
         if (e.getCause() instanceof ShutdownSignalException s && s.getReason() != null) {

@@ -76,8 +76,8 @@ final class TlsErrors {
     /** Something answered in plain TCP, but not in AMQP: a TLS port (then say amqps://), or another service. */
     static BrokerException notAmqp(AmqpUrl url, String detail, Exception e) {
         if (!url.secure() && speaksTls(url)) {
-            return new BrokerException("RabbitMQ at " + url.address() + " expects TLS on that port, and --url says"
-                    + " amqp:// (" + detail + "): use amqps://" + url.address() + "/ with --tls-ca-file.", e);
+            return new BrokerException(url.address() + " speaks TLS, and --url says amqp://: use amqps://"
+                    + url.address() + "/ (with --tls-ca-file if a private CA signed its certificate).", e);
         }
         return new BrokerException("something answered at " + url.address() + " but it does not speak AMQP ("
                 + detail + "): check the port in --url / RABBITMQ_URL (now " + url.masked() + "); RabbitMQ listens"
@@ -121,6 +121,31 @@ final class TlsErrors {
             return first == 1 || first == 'A' && new String(in.readNBytes(3), StandardCharsets.US_ASCII).equals("MQP");
         } catch (IOException | RuntimeException e) {
             return false;
+        }
+    }
+
+    /**
+     * The alert the server sends right after a handshake with this URL's TLS settings ("Received fatal alert:
+     * certificate_required"), read without writing anything first, so that it cannot be lost; null if none comes.
+     */
+    static String alertAfterHandshake(AmqpUrl url) {
+        InetSocketAddress a = address(url);
+        try (Socket plain = new Socket()) {
+            plain.connect(a, PROBE_TIMEOUT_MS);
+            plain.setSoTimeout(PROBE_TIMEOUT_MS);
+            try (SSLSocket socket = (SSLSocket) url.tls().context().getSocketFactory().createSocket(plain,
+                    a.getHostString(), a.getPort(), false)) {
+                javax.net.ssl.SSLParameters parameters = socket.getSSLParameters();
+                parameters.setEndpointIdentificationAlgorithm("HTTPS");
+                socket.setSSLParameters(parameters);
+                socket.startHandshake();
+                socket.getInputStream().read();
+                return null;
+            }
+        } catch (SSLException e) {
+            return e.getMessage() != null && e.getMessage().startsWith("Received fatal alert") ? e.getMessage() : null;
+        } catch (IOException | RuntimeException e) {
+            return null;
         }
     }
 
