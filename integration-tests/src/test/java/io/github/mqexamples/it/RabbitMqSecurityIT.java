@@ -110,6 +110,42 @@ class RabbitMqSecurityIT {
         assertOnlyInfo(consumer);
     }
 
+    /** --auth-mechanism external: no password at all, the broker takes the user name from the certificate's CN. */
+    @Test
+    void withExternalTheClientCertificateIsTheLogin() throws Exception {
+        LocalRabbitMq node = SecureRabbit.mutual();
+        Certificates certs = SecureRabbit.certificates();
+        String queue = Await.unique("external");
+        List<String> byCertificate = List.of("--url", "amqps://localhost:" + node.amqpsPort() + "/", "--tls-ca-file",
+                SecureRabbit.ca(), "--tls-cert-file", SecureRabbit.path(certs.clientCert()), "--tls-key-file",
+                SecureRabbit.path(certs.clientKey()), "--auth-mechanism", "external", "--queue", queue);
+        Programs.Running unknown = run("rabbitmq-producer", byCertificate);
+        assertOneLineFailure(unknown, "RabbitMQ at localhost:" + node.amqpsPort() + " refused the login by client"
+                + " certificate (--auth-mechanism external)");
+        assertContains(unknown.output(), ": it needs a user named after the certificate (by default its subject's CN,"
+                + " with rabbitmqctl add_user), permissions for it, and the rabbitmq_auth_mechanism_ssl plugin.");
+
+        node.ctl("add_user", Certificates.CLIENT_NAME, Await.unique("unused"));
+        node.ctl("clear_password", Certificates.CLIENT_NAME); // it can only log in by its certificate
+        node.ctl("set_permissions", "-p", "/", Certificates.CLIENT_NAME, ".*", ".*", ".*");
+        Programs.Running producer = run("rabbitmq-producer", byCertificate, "--count", "2");
+        assertEquals(0, producer.exitCode(), producer.output());
+        assertContains(producer.output(), "2 of 2 messages confirmed by the broker (queue '" + queue + "')");
+        Programs.Running consumer = Programs.start("rabbitmq-consumer", Map.of(),
+                concat(byCertificate, "--max-messages", "3").toArray(String[]::new));
+        consumer.awaitLine(l -> l.contains("received 'Hello World! #2'"), RUN);
+        String connections = Await.value("the consumer's connection in the management API", RUN, () -> {
+            String json = HttpClient.newHttpClient().send(node.managementRequest("/api/connections").build(),
+                    HttpResponse.BodyHandlers.ofString()).body().replace(" ", "");
+            return json.contains("\"auth_mechanism\":\"EXTERNAL\"") ? json : null;
+        });
+        assertContains(connections, "\"user\":\"" + Certificates.CLIENT_NAME + "\"");
+        consumer.terminate();
+        assertEquals(0, consumer.awaitExit(RUN), consumer.output());
+        assertOnlyInfo(producer);
+        assertOnlyInfo(consumer);
+    }
+
     @Test
     void aCertificateNoTrustedCaSignedIsRefusedAndTheCaFileIsNamedAsTheFix() {
         LocalRabbitMq node = SecureRabbit.serverAuth();
@@ -256,6 +292,9 @@ class RabbitMqSecurityIT {
         String cert = SecureRabbit.path(certs.clientCert());
         assertUsage(run("rabbitmq-producer", List.of("--url", url, "--tls-cert-file", cert, "--tls-key-file", cert)),
                 "rabbitmq-producer: --tls-key-file / RABBITMQ_TLS_KEY_FILE " + cert + " holds no private key");
+        assertUsage(run("rabbitmq-producer", List.of("--url", url, "--tls-ca-file", SecureRabbit.ca(), "--auth-mechanism",
+                "external")), "rabbitmq-producer: --auth-mechanism external logs in with the client certificate: it needs"
+                + " --tls-cert-file / RABBITMQ_TLS_CERT_FILE and --tls-key-file / RABBITMQ_TLS_KEY_FILE");
         assertUsage(run("rabbitmq-producer", List.of("--url", "amqp://guest:" + PASSWORD + "@localhost:1/",
                 "--tls-ca-file", SecureRabbit.ca())), "need an amqps:// URL, but --url / RABBITMQ_URL is"
                 + " 'amqp://guest:****@localhost:1/'");

@@ -160,7 +160,9 @@ public final class LocalRabbitMq implements AutoCloseable {
     private void writeConfig() throws IOException {
         Files.createDirectories(home.resolve("mnesia"));
         Files.createDirectories(home.resolve("log"));
-        Files.writeString(home.resolve("enabled_plugins"), "[rabbitmq_management].\n");
+        // With TLS, clients may also log in by their certificate (SASL EXTERNAL, user = the certificate's CN).
+        Files.writeString(home.resolve("enabled_plugins"), tls == null ? "[rabbitmq_management].\n"
+                : "[rabbitmq_management,rabbitmq_auth_mechanism_ssl].\n");
         // The management listener binds 127.0.0.1 only: its default (all interfaces, IPv4 and IPv6) fails
         // with eaddrinuse on some machines.
         Files.writeString(home.resolve("rabbitmq.conf"), String.join("\n",
@@ -190,6 +192,10 @@ public final class LocalRabbitMq implements AutoCloseable {
                 "ssl_options.keyfile = " + tls.keyFile().toAbsolutePath(),
                 "ssl_options.verify = verify_peer",
                 "ssl_options.fail_if_no_peer_cert = " + tls.requireClientCertificate(),
+                "auth_mechanisms.1 = PLAIN",
+                "auth_mechanisms.2 = AMQPLAIN",
+                "auth_mechanisms.3 = EXTERNAL",
+                "ssl_cert_login_from = common_name",
                 "");
     }
 

@@ -66,6 +66,9 @@ public record AmqpUrl(String url, RabbitMqTls tls) {
             factory.setPort(uri.getPort() != -1 ? uri.getPort() : ConnectionFactory.DEFAULT_AMQP_OVER_SSL_PORT);
             factory.useSslProtocol(tls.context());
             factory.enableHostnameVerification();
+            if (tls.external()) {
+                factory.setSaslConfig(com.rabbitmq.client.DefaultSaslConfig.EXTERNAL);
+            }
         } else {
             factory.setUri(url);
         }

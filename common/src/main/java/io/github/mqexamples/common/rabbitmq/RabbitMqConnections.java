@@ -124,6 +124,12 @@ public final class RabbitMqConnections {
         String where = "RabbitMQ at " + url.address();
         String check = " Check that the broker is running (docker compose up -d rabbitmq, or the local-brokers jar),"
                 + " and the host and port in --url / RABBITMQ_URL (now " + url.masked() + ").";
+        if (url.tls().external() && (e instanceof PossibleAuthenticationFailureException
+                || cause(e, ShutdownSignalException.class) != null && String.valueOf(e.getCause()).contains("EXTERNAL"))) {
+            return new BrokerException(where + " refused the login by client certificate (--auth-mechanism external)"
+                    + detail(e) + ": it needs a user named after the certificate (by default its subject's CN, with"
+                    + " rabbitmqctl add_user), permissions for it, and the rabbitmq_auth_mechanism_ssl plugin.", e);
+        }
         if (e instanceof AuthenticationFailureException || e instanceof PossibleAuthenticationFailureException) {
             return new BrokerException(where + " refused the login of user '" + url.user()
                     + "': authentication failed. Check the user name and password in --url / RABBITMQ_URL.", e);
@@ -218,6 +224,15 @@ public final class RabbitMqConnections {
         String reply = replyText(s);
         String refused = accessRefused(reply, verb);
         return new BrokerException(refused != null ? refused : "RabbitMQ closed the channel: " + reply, s);
+    }
+
+    /** " (the broker's reply)" when the failure carries one. */
+    private static String detail(Exception e) {
+        ShutdownSignalException s = cause(e, ShutdownSignalException.class);
+        if (s != null && s.getReason() != null) {
+            return " (" + replyText(s) + ")";
+        }
+        return e.getMessage() == null ? "" : " (" + e.getMessage() + ")";
     }
 
     /** The first {@code type} in the cause chain of {@code e}, {@code e} included; null if none. */

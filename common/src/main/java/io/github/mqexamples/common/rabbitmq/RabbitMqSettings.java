@@ -20,6 +20,8 @@ public final class RabbitMqSettings {
                         + " with its chain) for mutual TLS; needs --tls-key-file")
                 .add("tls-key-file", "RABBITMQ_TLS_KEY_FILE", null, "amqps: the client certificate's private key"
                         + " (unencrypted PKCS#8 PEM, RSA or EC)")
+                .add("auth-mechanism", "RABBITMQ_AUTH_MECHANISM", "plain", "plain (user and password of --url) or"
+                        + " external (amqps: log in by the client certificate; the broker needs rabbitmq_auth_mechanism_ssl)")
                 .add("queue", "RABBITMQ_QUEUE", "hello", "the queue (declared if missing)")
                 .add("queue-type", "RABBITMQ_QUEUE_TYPE", "quorum", "quorum or classic")
                 .add("durable", "RABBITMQ_DURABLE", "true", "declare the queue durable: it survives a broker restart")
@@ -33,8 +35,9 @@ public final class RabbitMqSettings {
 
     public static AmqpUrl url(Values v) {
         AmqpUrl url = AmqpUrl.parse(v.string("url"), "--url / RABBITMQ_URL");
-        return url.withTls(RabbitMqTls.of(path(v, "tls-ca-file"), path(v, "tls-cert-file"), path(v, "tls-key-file")),
-                "--url / RABBITMQ_URL");
+        boolean external = v.choice("auth-mechanism", "plain", "external").equals("external");
+        return url.withTls(RabbitMqTls.of(path(v, "tls-ca-file"), path(v, "tls-cert-file"), path(v, "tls-key-file"),
+                external), "--url / RABBITMQ_URL");
     }
 
     private static java.nio.file.Path path(Values v, String name) {

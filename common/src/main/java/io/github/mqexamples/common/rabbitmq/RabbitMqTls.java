@@ -43,19 +43,31 @@ public final class RabbitMqTls {
     private final Path certFile;
     private final Path keyFile;
     private final SSLContext context;
+    private final boolean external;
 
     private RabbitMqTls(Path caFile, Path certFile, Path keyFile) {
-        this.caFile = caFile;
-        this.certFile = certFile;
-        this.keyFile = keyFile;
-        this.context = null;
+        this(caFile, certFile, keyFile, null, false);
     }
 
-    private RabbitMqTls(Path caFile, Path certFile, Path keyFile, SSLContext context) {
+    private RabbitMqTls(Path caFile, Path certFile, Path keyFile, SSLContext context, boolean external) {
         this.caFile = caFile;
         this.certFile = certFile;
         this.keyFile = keyFile;
         this.context = context;
+        this.external = external;
+    }
+
+    /**
+     * As {@link #of(Path, Path, Path)}; with {@code external}, the broker logs the client in by its certificate (SASL
+     * EXTERNAL) instead of by the user name and password of the URL, so a certificate is required.
+     */
+    public static RabbitMqTls of(Path caFile, Path certFile, Path keyFile, boolean external) {
+        if (external && certFile == null) {
+            throw new UsageException("--auth-mechanism external logs in with the client certificate: it needs "
+                    + CERT_FLAG + " and " + KEY_FLAG);
+        }
+        RabbitMqTls tls = of(caFile, certFile, keyFile);
+        return external ? new RabbitMqTls(tls.caFile, tls.certFile, tls.keyFile, tls.context, true) : tls;
     }
 
     /**
@@ -93,7 +105,7 @@ public final class RabbitMqTls {
             }
             SSLContext context = SSLContext.getInstance("TLS");
             context.init(keys == null ? null : keys.getKeyManagers(), trust.getTrustManagers(), null);
-            return new RabbitMqTls(caFile, certFile, keyFile, context);
+            return new RabbitMqTls(caFile, certFile, keyFile, context, false);
         } catch (GeneralSecurityException | IOException e) {
             throw new UsageException("cannot set up TLS from " + describe(caFile, certFile) + ": " + e.getMessage());
         }
@@ -127,6 +139,11 @@ public final class RabbitMqTls {
 
     public boolean clientCertificate() {
         return certFile != null;
+    }
+
+    /** Log in by the client certificate (SASL EXTERNAL), not by user name and password. */
+    public boolean external() {
+        return external;
     }
 
     /** What the broker's certificate was checked against, for messages. */
