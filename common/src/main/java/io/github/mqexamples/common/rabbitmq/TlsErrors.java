@@ -126,9 +126,21 @@ final class TlsErrors {
 
     /**
      * The alert the server sends right after a handshake with this URL's TLS settings ("Received fatal alert:
-     * certificate_required"), read without writing anything first, so that it cannot be lost; null if none comes.
+     * certificate_required"), read without writing anything first; null if none comes. The server's close can still
+     * overtake its alert, so TLS 1.3 is asked twice, then TLS 1.2, where the refusal is part of the handshake itself
+     * (nothing is sent on this connection, so the older version costs no security).
      */
     static String alertAfterHandshake(AmqpUrl url) {
+        for (String protocol : new String[] {"TLSv1.3", "TLSv1.3", "TLSv1.2"}) {
+            String alert = alertAfterHandshake(url, protocol);
+            if (alert != null) {
+                return alert;
+            }
+        }
+        return null;
+    }
+
+    private static String alertAfterHandshake(AmqpUrl url, String protocol) {
         InetSocketAddress a = address(url);
         try (Socket plain = new Socket()) {
             plain.connect(a, PROBE_TIMEOUT_MS);
@@ -137,6 +149,7 @@ final class TlsErrors {
                     a.getHostString(), a.getPort(), false)) {
                 javax.net.ssl.SSLParameters parameters = socket.getSSLParameters();
                 parameters.setEndpointIdentificationAlgorithm("HTTPS");
+                parameters.setProtocols(new String[] {protocol});
                 socket.setSSLParameters(parameters);
                 socket.startHandshake();
                 socket.getInputStream().read();
