@@ -23,6 +23,7 @@ public final class Log {
             System.setProperty("org.slf4j.simpleLogger.log.org.apache.kafka.clients.producer.internals.Sender", l);
             System.setProperty(
                     "org.slf4j.simpleLogger.log.org.apache.kafka.clients.producer.internals.TransactionManager", l);
+            System.setProperty("org.slf4j.simpleLogger.log.com.rabbitmq.client.impl.SocketFrameHandler", l);
         }
     }
 

@@ -28,8 +28,11 @@ public final class LocalBrokersApp {
             .add("kafka-port", "LOCAL_KAFKA_PORT", "9092", "Kafka port; 0 = any free port")
             .add("data-dir", "LOCAL_BROKERS_DATA_DIR", null, "keep the brokers' data here, to stop and start them"
                     + " again with their queues, topics and messages; none = a temporary directory, deleted on exit")
-            .add("tls", "LOCAL_BROKERS_TLS", "false", "also TLS with logins and permissions: Kafka gets a SASL_SSL port"
-                    + " (the Kafka port + 1), users alice and bob, and a client.properties to use with --client-config")
+            .add("tls", "LOCAL_BROKERS_TLS", "false", "also TLS, with a throwaway CA and certificates in the data"
+                    + " directory (a bare --tls means true): RabbitMQ answers amqps on --rabbitmq-tls-port; Kafka gets a"
+                    + " SASL_SSL port (the Kafka port + 1), users alice and bob, and a client.properties for --client-config")
+            .add("rabbitmq-tls-port", "LOCAL_RABBITMQ_TLS_PORT", "5671", "with --tls, RabbitMQ's amqps port; 0 = any free"
+                    + " port")
             .add("env-file", "LOCAL_BROKERS_ENV_FILE", null, "also write RABBITMQ_URL=... and KAFKA_BOOTSTRAP_SERVERS=..."
                     + " to this file once both are ready");
 
@@ -67,7 +70,9 @@ public final class LocalBrokersApp {
         GracefulShutdown shutdown = GracefulShutdown.install(stop::countDown, Duration.ofSeconds(90));
         try {
             String rabbitUrl;
-            if (rabbitPort != 0 && FreePorts.answers("localhost", rabbitPort)) {
+            if (v.bool("tls")) {
+                rabbitUrl = rabbitTls(v, log, dataDir, started, rabbitPort, managementPort);
+            } else if (rabbitPort != 0 && FreePorts.answers("localhost", rabbitPort)) {
                 rabbitUrl = "amqp://guest:guest@localhost:" + rabbitPort + "/";
                 log.info("RabbitMQ: a broker already answers on localhost:{}; using it (not started here)", rabbitPort);
             } else {
@@ -117,6 +122,40 @@ public final class LocalBrokersApp {
             log.info("brokers stopped");
             shutdown.finished();
         }
+    }
+
+    /**
+     * A private RabbitMQ node with an amqps listener next to the plain one, and what a client needs to use it. Never
+     * a broker already on the port (its certificates would not be ours): a busy plain port is replaced by a free one.
+     */
+    private static String rabbitTls(Values v, Logger log, Path dataDir, List<AutoCloseable> started, int rabbitPort,
+            int managementPort) throws Exception {
+        Path certDir;
+        if (dataDir != null) {
+            certDir = dataDir.resolve("certs");
+        } else {
+            Path temporary = Files.createTempDirectory("mq-examples-certs-");
+            started.add(() -> Directories.deleteRecursively(temporary));
+            certDir = temporary;
+        }
+        long t0 = System.nanoTime();
+        Certificates certs = Certificates.in(certDir);
+        int tlsPort = v.integer("rabbitmq-tls-port", 0, 65535);
+        LocalRabbitMq rabbit = LocalRabbitMq.launch(free(rabbitPort), free(managementPort), dataDir,
+                LocalRabbitMq.Tls.of(certs).onPort(free(tlsPort)));
+        started.add(rabbit);
+        log.info("RabbitMQ: started a private node in {} s: amqps://guest:****@localhost:{}/ (TLS) and"
+                + " amqp://guest:****@localhost:{}/, management UI http://localhost:{} (guest/guest)", seconds(t0),
+                rabbit.amqpsPort(), rabbit.amqpPort(), rabbit.managementPort());
+        log.info("RabbitMQ TLS: server authentication: --url amqps://guest:guest@localhost:{}/ --tls-ca-file {}",
+                rabbit.amqpsPort(), certs.ca().toAbsolutePath());
+        log.info("RabbitMQ TLS: mutual TLS, add: --tls-cert-file {} --tls-key-file {}",
+                certs.clientCert().toAbsolutePath(), certs.clientKey().toAbsolutePath());
+        return "amqps://guest:guest@localhost:" + rabbit.amqpsPort() + "/";
+    }
+
+    private static int free(int port) {
+        return port != 0 && FreePorts.answers("localhost", port) ? 0 : port;
     }
 
     private static String seconds(long startNanos) {

@@ -41,6 +41,30 @@ public final class LocalRabbitMq implements AutoCloseable {
             "done",
             "wait $server");
 
+    /**
+     * An {@code amqps} listener next to the plain one: the node presents {@code certFile} (signed by {@code caFile}),
+     * and verifies a client certificate against {@code caFile} when one is sent; with {@code requireClientCertificate}
+     * a client without one is refused during the handshake. A port of 0 picks a free one.
+     */
+    public record Tls(int port, Path caFile, Path certFile, Path keyFile, boolean requireClientCertificate) {
+        /** Server authentication with {@code certificates}' server certificate; client certificates optional. */
+        public static Tls of(Certificates certificates) {
+            return new Tls(0, certificates.ca(), certificates.serverCert(), certificates.serverKey(), false);
+        }
+
+        public Tls requiringClientCertificate() {
+            return new Tls(port, caFile, certFile, keyFile, true);
+        }
+
+        public Tls presenting(Path cert, Path key) {
+            return new Tls(port, caFile, cert, key, requireClientCertificate);
+        }
+
+        public Tls onPort(int amqpsPort) {
+            return new Tls(amqpsPort, caFile, certFile, keyFile, requireClientCertificate);
+        }
+    }
+
     private final Path home;
     private final int amqpPort;
     private final int managementPort;
@@ -48,10 +72,12 @@ public final class LocalRabbitMq implements AutoCloseable {
     private final String nodeName;
     private final boolean epmdWasRunning;
     private final boolean temporary;
+    private final Tls tls;
     private Process process;
 
-    private LocalRabbitMq(Path home, boolean temporary, int amqpPort, int managementPort) {
+    private LocalRabbitMq(Path home, boolean temporary, int amqpPort, int managementPort, Tls tls) {
         this.home = home;
+        this.tls = tls == null || tls.port() != 0 ? tls : tls.onPort(FreePorts.next());
         this.temporary = temporary;
         this.amqpPort = amqpPort;
         this.managementPort = managementPort;
@@ -74,6 +100,11 @@ public final class LocalRabbitMq implements AutoCloseable {
      * Started again on the same directory and AMQP port, it is the same node with the same queues and messages.
      */
     public static LocalRabbitMq launch(int amqpPort, int managementPort, Path dataDir) {
+        return launch(amqpPort, managementPort, dataDir, null);
+    }
+
+    /** As {@link #launch(int, int, Path)}, with an {@code amqps} listener too unless {@code tls} is null. */
+    public static LocalRabbitMq launch(int amqpPort, int managementPort, Path dataDir, Tls tls) {
         if (!installed()) {
             throw new IllegalStateException(SERVER + " not found: install RabbitMQ (apt-get install -y rabbitmq-server)"
                     + " or run the brokers with Docker (docker compose up -d)");
@@ -82,7 +113,7 @@ public final class LocalRabbitMq implements AutoCloseable {
             Path home = dataDir == null ? Files.createTempDirectory("mq-examples-rabbitmq-")
                     : Files.createDirectories(dataDir.resolve("rabbitmq"));
             LocalRabbitMq node = new LocalRabbitMq(home, dataDir == null, amqpPort == 0 ? FreePorts.next() : amqpPort,
-                    managementPort == 0 ? FreePorts.next() : managementPort);
+                    managementPort == 0 ? FreePorts.next() : managementPort, tls);
             node.writeConfig();
             node.start();
             return node;
@@ -105,6 +136,23 @@ public final class LocalRabbitMq implements AutoCloseable {
         return amqpPort;
     }
 
+    /** The amqps listener's port; fails if the node has none. */
+    public int amqpsPort() {
+        if (tls == null) {
+            throw new IllegalStateException("this node was started without TLS");
+        }
+        return tls.port();
+    }
+
+    public int managementPort() {
+        return managementPort;
+    }
+
+    /** The node's name for rabbitmqctl -n and epmd, e.g. mq-examples-5672@localhost. */
+    public String nodeName() {
+        return nodeName;
+    }
+
     public String managementUrl() {
         return "http://127.0.0.1:" + managementPort;
     }
@@ -112,7 +160,9 @@ public final class LocalRabbitMq implements AutoCloseable {
     private void writeConfig() throws IOException {
         Files.createDirectories(home.resolve("mnesia"));
         Files.createDirectories(home.resolve("log"));
-        Files.writeString(home.resolve("enabled_plugins"), "[rabbitmq_management].\n");
+        // With TLS, clients may also log in by their certificate (SASL EXTERNAL, user = the certificate's CN).
+        Files.writeString(home.resolve("enabled_plugins"), tls == null ? "[rabbitmq_management].\n"
+                : "[rabbitmq_management,rabbitmq_auth_mechanism_ssl].\n");
         // The management listener binds 127.0.0.1 only: its default (all interfaces, IPv4 and IPv6) fails
         // with eaddrinuse on some machines.
         Files.writeString(home.resolve("rabbitmq.conf"), String.join("\n",
@@ -122,11 +172,31 @@ public final class LocalRabbitMq implements AutoCloseable {
                 // Queue statistics (messages ready, unacknowledged) every second instead of every 5 s, so the
                 // management UI and API follow what the consumers do closely.
                 "collect_statistics_interval = 1000",
-                "") );
+                tlsConfig()));
         // A quorum queue reports its statistics on its own timer, every 5 s by default (not a rabbitmq.conf
         // setting in 3.10): every second, like the rest.
         Files.writeString(home.resolve("advanced.config"), "[{rabbit, [{quorum_tick_interval, 1000}]}].\n");
         Files.writeString(home.resolve("rabbitmq-env.conf"), "");
+    }
+
+    private String tlsConfig() {
+        if (tls == null) {
+            return "";
+        }
+        // verify_peer: a client certificate, when sent, must be signed by the CA; fail_if_no_peer_cert decides
+        // whether one must be sent at all.
+        return String.join("\n",
+                "listeners.ssl.default = 127.0.0.1:" + tls.port(),
+                "ssl_options.cacertfile = " + tls.caFile().toAbsolutePath(),
+                "ssl_options.certfile = " + tls.certFile().toAbsolutePath(),
+                "ssl_options.keyfile = " + tls.keyFile().toAbsolutePath(),
+                "ssl_options.verify = verify_peer",
+                "ssl_options.fail_if_no_peer_cert = " + tls.requireClientCertificate(),
+                "auth_mechanisms.1 = PLAIN",
+                "auth_mechanisms.2 = AMQPLAIN",
+                "auth_mechanisms.3 = EXTERNAL",
+                "ssl_cert_login_from = common_name",
+                "");
     }
 
     /** Starts (or restarts) the node and waits until AMQP and the management API answer. */
@@ -147,6 +217,11 @@ public final class LocalRabbitMq implements AutoCloseable {
         env.put("RABBITMQ_CONFIG_FILE", home.resolve("rabbitmq.conf").toString());
         env.put("RABBITMQ_ADVANCED_CONFIG_FILE", home.resolve("advanced.config").toString());
         env.put("RABBITMQ_CONF_ENV_FILE", home.resolve("rabbitmq-env.conf").toString());
+        // Loopback only, like the listeners: the Erlang distribution port (which rabbitmqctl uses, and which lets
+        // whoever knows the cookie run code in the node) and an epmd this node may start. Without these both listen
+        // on every interface.
+        env.put("RABBITMQ_SERVER_ADDITIONAL_ERL_ARGS", "-kernel inet_dist_use_interface {127,0,0,1}");
+        env.put("ERL_EPMD_ADDRESS", "127.0.0.1");
         builder.redirectErrorStream(true);
         builder.redirectOutput(ProcessBuilder.Redirect.appendTo(home.resolve("server.out").toFile()));
         try {
@@ -165,7 +240,8 @@ public final class LocalRabbitMq implements AutoCloseable {
                 throw new IllegalStateException("RabbitMQ node " + nodeName + " exited with code "
                         + process.exitValue() + ":\n" + outputTail());
             }
-            if (FreePorts.answers("127.0.0.1", amqpPort) && managementAnswers(http)) {
+            if (FreePorts.answers("127.0.0.1", amqpPort) && managementAnswers(http)
+                    && (tls == null || FreePorts.answers("127.0.0.1", tls.port()))) {
                 return;
             }
             try {

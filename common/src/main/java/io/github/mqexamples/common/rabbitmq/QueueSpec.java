@@ -98,6 +98,10 @@ public record QueueSpec(String name, boolean durable, String type, int deliveryL
     private static BrokerException explain(String queue, IOException e, String settings) {
         if (e.getCause() instanceof ShutdownSignalException s) {
             String reply = RabbitMqConnections.replyText(s);
+            String refused = RabbitMqConnections.accessRefused(reply, "declare");
+            if (refused != null) {
+                return new BrokerException(refused, e);
+            }
             if (reply.startsWith("PRECONDITION_FAILED")) {
                 return new BrokerException("queue '" + queue + "' already exists with other settings than "
                         + settings + " (" + reply + "). Either start with the settings it was created with (the Go"

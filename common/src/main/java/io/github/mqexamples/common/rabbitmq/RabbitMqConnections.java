@@ -4,8 +4,10 @@ import com.rabbitmq.client.AuthenticationFailureException;
 import com.rabbitmq.client.Channel;
 import com.rabbitmq.client.Connection;
 import com.rabbitmq.client.ConnectionFactory;
+import com.rabbitmq.client.MalformedFrameException;
 import com.rabbitmq.client.PossibleAuthenticationFailureException;
 import com.rabbitmq.client.ShutdownSignalException;
+import com.rabbitmq.client.impl.DefaultExceptionHandler;
 import io.github.mqexamples.common.BrokerException;
 import java.io.IOException;
 import java.net.ConnectException;
@@ -16,6 +18,9 @@ import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import javax.net.ssl.SSLException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /** Opens the one long-lived connection a program uses, and explains in one line why it could not. */
 public final class RabbitMqConnections {
@@ -60,8 +65,12 @@ public final class RabbitMqConnections {
         factory.setConnectionTimeout(CONNECT_TIMEOUT_MS);
         factory.setHandshakeTimeout(CONNECT_TIMEOUT_MS);
         factory.setAutomaticRecoveryEnabled(true);
+        QuietUntilOpen handler = new QuietUntilOpen();
+        factory.setExceptionHandler(handler);
         try {
-            return factory.newConnection(clientName);
+            Connection connection = factory.newConnection(clientName);
+            handler.opened();
+            return connection;
         } catch (IOException | TimeoutException e) {
             throw explain(url, e);
         }
@@ -72,6 +81,12 @@ public final class RabbitMqConnections {
      * {@code channel}; a BrokerException if it has not within {@code timeout}.
      */
     public static void awaitRecovery(Channel channel, AmqpUrl url, Duration timeout) throws InterruptedException {
+        // A channel the broker closed over an error of ours (publishing where the user may not write, to an exchange
+        // that does not exist) is not recovered: only a lost connection is. Say why at once instead of waiting.
+        ShutdownSignalException why = channel.getCloseReason();
+        if (why != null && !why.isHardError() && !why.isInitiatedByApplication()) {
+            throw closedBy(why, "write to");
+        }
         long deadline = System.nanoTime() + timeout.toNanos();
         while (!channel.isOpen()) {
             if (System.nanoTime() > deadline) {
@@ -82,10 +97,39 @@ public final class RabbitMqConnections {
         }
     }
 
+    /**
+     * The client's default handler, except while the connection is being opened: then the client logs the failure
+     * at WARN or ERROR (with a stack trace) before {@code newConnection} throws, and the program explains the same
+     * failure again in one line. Once open, a lost connection is logged as before.
+     */
+    static final class QuietUntilOpen extends DefaultExceptionHandler {
+        private static final Logger LOG = LoggerFactory.getLogger(RabbitMqConnections.class);
+        private volatile boolean open;
+
+        void opened() {
+            open = true;
+        }
+
+        @Override
+        public void handleUnexpectedConnectionDriverException(Connection connection, Throwable exception) {
+            if (open) {
+                super.handleUnexpectedConnectionDriverException(connection, exception);
+            } else {
+                LOG.debug("while opening the connection", exception);
+            }
+        }
+    }
+
     static BrokerException explain(AmqpUrl url, Exception e) {
         String where = "RabbitMQ at " + url.address();
         String check = " Check that the broker is running (docker compose up -d rabbitmq, or the local-brokers jar),"
                 + " and the host and port in --url / RABBITMQ_URL (now " + url.masked() + ").";
+        if (url.tls().external() && (e instanceof PossibleAuthenticationFailureException
+                || cause(e, ShutdownSignalException.class) != null && String.valueOf(e.getCause()).contains("EXTERNAL"))) {
+            return new BrokerException(where + " refused the login by client certificate (--auth-mechanism external)"
+                    + detail(e) + ": it needs a user named after the certificate (by default its subject's CN, with"
+                    + " rabbitmqctl add_user), permissions for it, and the rabbitmq_auth_mechanism_ssl plugin.", e);
+        }
         if (e instanceof AuthenticationFailureException || e instanceof PossibleAuthenticationFailureException) {
             return new BrokerException(where + " refused the login of user '" + url.user()
                     + "': authentication failed. Check the user name and password in --url / RABBITMQ_URL.", e);
@@ -96,16 +140,109 @@ public final class RabbitMqConnections {
         if (e instanceof UnknownHostException) {
             return new BrokerException("cannot reach " + where + " (unknown host)." + check, e);
         }
-        if (e instanceof SocketTimeoutException || e instanceof TimeoutException) {
+        if (e instanceof SocketTimeoutException) {
             return new BrokerException("cannot reach " + where + " (no answer within "
                     + CONNECT_TIMEOUT_MS / 1000 + " s)." + check, e);
         }
-        if (e.getCause() instanceof ShutdownSignalException s && s.getReason() != null
-                && s.getMessage().contains("vhost")) {
-            return new BrokerException(where + " refused the virtual host of " + url.masked() + ": "
-                    + replyText(s) + ". Create it (rabbitmqctl add_vhost) or fix the path of --url.", e);
+        SSLException tls = cause(e, SSLException.class);
+        if (tls != null) {
+            return TlsErrors.explain(url, e, tls);
+        }
+        if (url.secure() && (cause(e, java.net.SocketException.class) != null
+                || cause(e, java.io.EOFException.class) != null)) {
+            // With TLS 1.3 the broker refuses a client certificate after the handshake, and its alert can be lost
+            // when the client's first write meets the closed socket: all that is left is "Connection reset".
+            String alert = TlsErrors.alertAfterHandshake(url);
+            if (alert != null) {
+                return TlsErrors.explain(url, e, new SSLException(alert));
+            }
+        }
+        // Connected, but what answered was no AMQP: a frame that makes no sense, or nothing at all within the
+        // handshake timeout (an HTTP server waits for a request line that never comes).
+        if (cause(e, MalformedFrameException.class) != null || e instanceof TimeoutException) {
+            String detail = e instanceof TimeoutException ? "no AMQP reply within " + CONNECT_TIMEOUT_MS / 1000 + " s"
+                    : "its reply is no AMQP frame";
+            return TlsErrors.notAmqp(url, detail, e);
+        }
+        if (e.getCause() instanceof ShutdownSignalException s && s.getReason() != null) {
+            String refused = accessRefused(replyText(s), "use");
+            if (refused != null) {
+                return new BrokerException(refused, e);
+            }
+            if (s.getMessage().contains("vhost")) {
+                return new BrokerException(where + " refused the virtual host of " + url.masked() + ": "
+                        + replyText(s) + ". Create it (rabbitmqctl add_vhost) or fix the path of --url.", e);
+            }
         }
         return new BrokerException("cannot connect to " + where + ": " + e + "." + check, e);
+    }
+
+    private static final java.util.regex.Pattern ACCESS_REFUSED = java.util.regex.Pattern.compile(
+            "ACCESS_REFUSED - access to (\\w+) '(.*)' in vhost '(.*)' refused for user '(.*)'");
+    private static final java.util.regex.Pattern VHOST_REFUSED = java.util.regex.Pattern.compile(
+            "access to vhost '(.*)' refused for user '(.*)'");
+
+    /**
+     * The broker's refusal of a user as one line naming the user, what was refused and how it was used ({@code verb}:
+     * declare, write to, read from), e.g. "user 'alice' may not declare queue 'payments' in vhost '/' (ACCESS_REFUSED
+     * - access to queue 'payments' in vhost '/' refused for user 'alice')"; null for any other reply. An exchange
+     * refused while declaring a queue is the queue's dead-letter exchange, which the user must be able to write to.
+     */
+    public static String accessRefused(String reply, String verb) {
+        if (reply == null) {
+            return null;
+        }
+        java.util.regex.Matcher m = VHOST_REFUSED.matcher(reply);
+        if (m.find()) {
+            return "user '" + m.group(2) + "' may not use virtual host '" + m.group(1) + "' (" + reply + "): it has"
+                    + " no permissions there; an administrator grants them with rabbitmqctl set_permissions -p "
+                    + m.group(1) + " " + m.group(2) + " CONFIGURE WRITE READ.";
+        }
+        m = ACCESS_REFUSED.matcher(reply);
+        if (!m.find()) {
+            return null;
+        }
+        boolean deadLetters = verb.equals("declare") && m.group(1).equals("exchange");
+        return "user '" + m.group(4) + "' may not " + (deadLetters ? "write to" : verb) + " " + m.group(1) + " '"
+                + m.group(2) + "' in vhost '" + m.group(3) + "' (" + reply + ")"
+                + (deadLetters ? ", which declaring a queue that dead-letters through it needs" : "")
+                + ": its permissions do not cover it (rabbitmqctl list_user_permissions " + m.group(4) + ").";
+    }
+
+    /**
+     * A channel the broker closed (a channel error such as ACCESS_REFUSED or NOT_FOUND) as one line; {@code verb}
+     * says what the program was doing, as for {@link #accessRefused}.
+     */
+    public static BrokerException channelError(IOException e, String verb) {
+        if (e.getCause() instanceof ShutdownSignalException s) {
+            return closedBy(s, verb);
+        }
+        return new BrokerException("RabbitMQ: " + e, e);
+    }
+
+    static BrokerException closedBy(ShutdownSignalException s, String verb) {
+        String reply = replyText(s);
+        String refused = accessRefused(reply, verb);
+        return new BrokerException(refused != null ? refused : "RabbitMQ closed the channel: " + reply, s);
+    }
+
+    /** " (the broker's reply)" when the failure carries one. */
+    private static String detail(Exception e) {
+        ShutdownSignalException s = cause(e, ShutdownSignalException.class);
+        if (s != null && s.getReason() != null) {
+            return " (" + replyText(s) + ")";
+        }
+        return e.getMessage() == null ? "" : " (" + e.getMessage() + ")";
+    }
+
+    /** The first {@code type} in the cause chain of {@code e}, {@code e} included; null if none. */
+    static <T extends Throwable> T cause(Throwable e, Class<T> type) {
+        for (Throwable t = e; t != null; t = t.getCause() == t ? null : t.getCause()) {
+            if (type.isInstance(t)) {
+                return type.cast(t);
+            }
+        }
+        return null;
     }
 
     /** The broker's own words from a channel or connection close, e.g. "PRECONDITION_FAILED - inequivalent arg...". */

@@ -14,6 +14,14 @@ public final class RabbitMqSettings {
     public static Settings addTo(Settings settings) {
         return settings
                 .add("url", "RABBITMQ_URL", "amqp://guest:guest@localhost:5672/", "AMQP URL of the broker")
+                .add("tls-ca-file", "RABBITMQ_TLS_CA_FILE", null, "amqps: trust the broker's certificate if this CA"
+                        + " (PEM) signed it; none = the JVM's default trust store")
+                .add("tls-cert-file", "RABBITMQ_TLS_CERT_FILE", null, "amqps: present this client certificate (PEM,"
+                        + " with its chain) for mutual TLS; needs --tls-key-file")
+                .add("tls-key-file", "RABBITMQ_TLS_KEY_FILE", null, "amqps: the client certificate's private key"
+                        + " (unencrypted PKCS#8 PEM, RSA or EC)")
+                .add("auth-mechanism", "RABBITMQ_AUTH_MECHANISM", "plain", "plain (user and password of --url) or"
+                        + " external (amqps: log in by the client certificate; the broker needs rabbitmq_auth_mechanism_ssl)")
                 .add("queue", "RABBITMQ_QUEUE", "hello", "the queue (declared if missing)")
                 .add("queue-type", "RABBITMQ_QUEUE_TYPE", "quorum", "quorum or classic")
                 .add("durable", "RABBITMQ_DURABLE", "true", "declare the queue durable: it survives a broker restart")
@@ -26,7 +34,14 @@ public final class RabbitMqSettings {
     }
 
     public static AmqpUrl url(Values v) {
-        return AmqpUrl.parse(v.string("url"), "--url / RABBITMQ_URL");
+        AmqpUrl url = AmqpUrl.parse(v.string("url"), "--url / RABBITMQ_URL");
+        boolean external = v.choice("auth-mechanism", "plain", "external").equals("external");
+        return url.withTls(RabbitMqTls.of(path(v, "tls-ca-file"), path(v, "tls-cert-file"), path(v, "tls-key-file"),
+                external), "--url / RABBITMQ_URL");
+    }
+
+    private static java.nio.file.Path path(Values v, String name) {
+        return v.optional(name).filter(s -> !s.isBlank()).map(java.nio.file.Path::of).orElse(null);
     }
 
     /**

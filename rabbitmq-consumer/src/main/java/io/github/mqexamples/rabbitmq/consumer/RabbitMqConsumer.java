@@ -151,11 +151,15 @@ public final class RabbitMqConsumer {
         Subscription on = new Subscription(channel, acks, inHand, "rabbitmq-consumer-" + number);
         // autoAck false (--ack manual, the default): the broker keeps each message until we ack it; if this
         // process dies first, the message goes back to the queue and is delivered again (redelivered=true).
-        channel.basicConsume(queue, config.ack() == AckMode.AUTO, on.tag(), (tag, delivery) -> handle(on, delivery),
-                tag -> {
-                    log.warn("the broker cancelled the consumer (was queue '{}' deleted?)", queue);
-                    stop();
-                });
+        try {
+            channel.basicConsume(queue, config.ack() == AckMode.AUTO, on.tag(), (tag, delivery) -> handle(on, delivery),
+                    tag -> {
+                        log.warn("the broker cancelled the consumer (was queue '{}' deleted?)", queue);
+                        stop();
+                    });
+        } catch (IOException e) {
+            throw RabbitMqConnections.channelError(e, "read from"); // e.g. ACCESS_REFUSED: no read permission
+        }
         return on;
     }
 

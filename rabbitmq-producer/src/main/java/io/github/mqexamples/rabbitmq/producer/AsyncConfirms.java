@@ -75,7 +75,7 @@ final class AsyncConfirms {
         // new sequence numbers), so everything unconfirmed is sent again once the client has reconnected.
         channel.addShutdownListener(cause -> {
             List<Message> inFlight = take(outstanding, Long.MAX_VALUE, true);
-            if (!inFlight.isEmpty() && !cause.isInitiatedByApplication()) {
+            if (!inFlight.isEmpty() && cause.isHardError() && !cause.isInitiatedByApplication()) {
                 log.warn("connection lost with {} message(s) unconfirmed: they will be sent again", inFlight.size());
             }
             inFlight.forEach(m -> window.release());
