@@ -97,31 +97,6 @@ class KafkaSecurityIT {
     }
 
     @Test
-    void localBrokersWithTlsPrintsWhatAClientNeeds() {
-        Programs.Running brokers = Programs.start("local-brokers", Map.of(), "--tls", "--kafka-port", "0",
-                "--rabbitmq-port", "0", "--management-port", "0");
-        try {
-            String line = brokers.awaitLine(l -> l.contains("Kafka over TLS as alice"), Duration.ofSeconds(120));
-            java.util.regex.Matcher m = Pattern.compile("--bootstrap-servers (\\S+) --client-config (\\S+)").matcher(line);
-            assertTrue(m.find(), line);
-            String topic = Await.unique("tls");
-            Map<String, String> env = env(m.group(1), topic);
-            Programs.Running producer = Programs.run(RUN, "kafka-producer", env, "--count", "2",
-                    "--client-config", m.group(2));
-            assertEquals(0, producer.exitCode(), producer.output());
-            assertContains(producer.output(), "2 of 2 records acknowledged");
-            Programs.Running consumer = Programs.run(RUN, "kafka-consumer", env, "--max-messages", "2",
-                    "--client-config", m.group(2));
-            assertEquals(0, consumer.exitCode(), consumer.output());
-            assertEquals(2, KafkaTests.received(consumer).size(), consumer.output());
-        } finally {
-            brokers.terminate();
-            brokers.awaitExit(Duration.ofSeconds(90));
-        }
-        assertContains(brokers.output(), "brokers stopped");
-    }
-
-    @Test
     void aUserWithAclsUsesItsTopicsAndIsRefusedOthersInOneLine() throws Exception {
         Path bob = SecureKafka.clientConfig("bob", SecureKafka.BOB, SecureKafka.BOB_PASSWORD,
                 SecureKafka.certificates().ca());

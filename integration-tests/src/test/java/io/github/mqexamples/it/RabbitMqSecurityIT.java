@@ -53,7 +53,6 @@ class RabbitMqSecurityIT {
         }
     }
 
-    /** What docs/security.md tells a person to do: local-brokers --tls, then the programs with the flags it printed. */
     @Test
     void localBrokersWithTlsPrintsTheFlagsAClientNeeds() throws Exception {
         Path data = Files.createTempDirectory("mq-examples-tls-brokers-");
