@@ -13,7 +13,8 @@ public final class RabbitMqSettings {
 
     public static Settings addTo(Settings settings) {
         return settings
-                .add("url", "RABBITMQ_URL", "amqp://guest:guest@localhost:5672/", "AMQP URL of the broker")
+                .add("url", "RABBITMQ_URL", "amqp://guest:guest@localhost:5672/", "AMQP URL of the broker; for a"
+                        + " cluster, more addresses after it: amqp://user:pass@node1:5672/,node2:5672,node3:5672")
                 .add("tls-ca-file", "RABBITMQ_TLS_CA_FILE", null, "amqps: trust the broker's certificate if this CA"
                         + " (PEM) signed it; none = the JVM's default trust store")
                 .add("tls-cert-file", "RABBITMQ_TLS_CERT_FILE", null, "amqps: present this client certificate (PEM,"

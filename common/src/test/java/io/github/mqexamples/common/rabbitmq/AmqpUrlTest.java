@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.rabbitmq.client.ConnectionFactory;
 import io.github.mqexamples.common.UsageException;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 
 class AmqpUrlTest {
@@ -44,6 +45,36 @@ class AmqpUrlTest {
             "amqp://u:Secr3t@localhost:notaport/"}) {
             String message = assertThrows(UsageException.class, () -> AmqpUrl.parse(bad, "--url / RABBITMQ_URL"))
                     .getMessage();
+            assertTrue(message.startsWith("invalid --url / RABBITMQ_URL: '"), message);
+            assertFalse(message.contains("Secr3t"), message);
+        }
+    }
+
+    @Test
+    void aClusterIsAListOfAddressesAfterOneFullUrl() throws Exception {
+        AmqpUrl url = AmqpUrl.parse("amqp://app:Secr3t@node1:45672/orders, node2:45673,node3,"
+                + "amqp://app:Secr3t@node4:45675/orders", "--url");
+        assertEquals(List.of("node1:45672", "node2:45673", "node3:5672", "node4:45675"),
+                url.addresses().stream().map(AmqpUrl::text).toList());
+        assertEquals("amqp://app:****@node1:45672/orders,node2:45673,node3:5672,node4:45675", url.masked());
+        assertEquals("any of node1:45672, node2:45673, node3:5672, node4:45675", url.where());
+        ConnectionFactory f = url.configure(new ConnectionFactory());
+        assertEquals("orders", f.getVirtualHost());
+        assertEquals("app", f.getUsername());
+        assertEquals(List.of("node1:5671", "[::1]:5671"), AmqpUrl.parse("amqps://node1,[::1]", "--url").addresses()
+                .stream().map(AmqpUrl::text).toList());
+        AmqpUrl one = AmqpUrl.parse("amqp://guest:guest@localhost:5672/", "--url");
+        assertEquals("localhost:5672", one.where());
+        assertEquals(1, one.addresses().size());
+    }
+
+    @Test
+    void anAddressThatLogsInOtherwiseOrIsNoAddressIsRefused() {
+        for (String bad : new String[] {"amqp://u:Secr3t@node1/,amqp://other:Secr3t@node2/",
+            "amqp://u:Secr3t@node1/,amqp://u:Secr3t@node2/othervhost", "amqp://u:Secr3t@node1/,amqps://u:Secr3t@node2/",
+            "amqp://u:Secr3t@node1/,node2:notaport", "amqp://u:Secr3t@node1/,", "amqp://u:Secr3t@node1/,node2/vhost"}) {
+            String message = assertThrows(UsageException.class, () -> AmqpUrl.parse(bad, "--url / RABBITMQ_URL"),
+                    bad).getMessage();
             assertTrue(message.startsWith("invalid --url / RABBITMQ_URL: '"), message);
             assertFalse(message.contains("Secr3t"), message);
         }
