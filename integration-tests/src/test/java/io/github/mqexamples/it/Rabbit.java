@@ -58,7 +58,7 @@ final class Rabbit {
     static void declare(QueueSpec queue) throws Exception {
         try (Connection c = RabbitMqConnections.connect(url(), "test-declare"); Channel ch = c.createChannel()) {
             if (queue.quorum()) {
-                QueueSpec.declareSideQueue(ch, queue.deadLetterQueue(), Map.of());
+                queue.declareDeadLetterQueue(ch);
             }
             ch.queueDeclare(queue.name(), queue.durable(), false, false, queue.arguments());
         }

@@ -86,12 +86,41 @@ public record QueueSpec(String name, boolean durable, String type, int deliveryL
                 + (maxLength > 0 ? " --max-length " + maxLength + " --overflow " + overflow.argument() : ""));
     }
 
-    /** A durable classic queue next to the main one ({@code .dlq}, {@code .retry}). */
-    public static void declareSideQueue(Channel channel, String queue, Map<String, Object> arguments) {
+    /**
+     * Declares {@code <queue>.dlq}, where messages that could not be processed end up. Of the same type as the main
+     * queue: next to a quorum queue it is a quorum queue too, replicated like it, so that in a cluster a dead letter
+     * survives the loss of a node as the message it replaces would have (a classic queue lives on one node only).
+     */
+    public void declareDeadLetterQueue(Channel channel) {
+        declareSideQueue(channel, deadLetterQueue(), quorum() ? Map.of("x-queue-type", "quorum") : Map.of());
+    }
+
+    /**
+     * Declares {@code <queue>.retry}, where a failed message waits until its expiration; the broker then
+     * dead-letters it back to the main queue through the default exchange. Next to a quorum queue it is a quorum
+     * queue too, and hands messages back "at-least-once": by default a quorum queue dead-letters at most once, and a
+     * message would be gone if the main queue could not take it at that moment (no majority of its nodes, say);
+     * at-least-once keeps it in {@code .retry} until the main queue has confirmed it. RabbitMQ allows that strategy
+     * only with {@code x-overflow=reject-publish}.
+     */
+    public void declareRetryQueue(Channel channel) {
+        Map<String, Object> arguments = new HashMap<>(Map.of(
+                "x-dead-letter-exchange", "", "x-dead-letter-routing-key", name));
+        if (quorum()) {
+            arguments.put("x-queue-type", "quorum");
+            arguments.put("x-dead-letter-strategy", "at-least-once");
+            arguments.put("x-overflow", "reject-publish");
+        }
+        declareSideQueue(channel, retryQueue(), arguments);
+    }
+
+    /** A durable queue next to the main one ({@code .dlq}, {@code .retry}). */
+    private static void declareSideQueue(Channel channel, String queue, Map<String, Object> arguments) {
         try {
             channel.queueDeclare(queue, true, false, false, arguments);
         } catch (IOException e) {
-            throw explain(queue, e, "the ones the consumer uses");
+            throw explain(queue, e, "the ones the consumer uses (" + (arguments.containsKey("x-queue-type")
+                    ? "a quorum queue, next to a quorum queue" : "a classic queue, next to a classic queue") + ")");
         }
     }
 
@@ -108,6 +137,13 @@ public record QueueSpec(String name, boolean durable, String type, int deliveryL
                         + " sample creates it with --queue-type classic --durable false), or delete it first:"
                         + " rabbitmqctl delete_queue " + queue + ", or the Delete button on the queue's page in the"
                         + " management UI.", e);
+            }
+            if (reply.startsWith("NOT_FOUND") && reply.contains("home node")) {
+                // A classic queue lives on one node of a cluster; the others know of it, but cannot reach it.
+                return new BrokerException("queue '" + queue + "' is a classic queue, and the one node that holds it"
+                        + " is down (" + reply + "). It comes back with its durable messages when that node is started"
+                        + " again; until then it cannot be used from any node. A quorum queue (--queue-type quorum) has"
+                        + " copies on several nodes and carries on while a majority of them runs.", e);
             }
             return new BrokerException("declaring queue '" + queue + "' failed: " + reply, e);
         }

@@ -59,10 +59,9 @@ public final class RetryOrDeadLetter {
         if (queue.name().isEmpty()) {
             return; // a server-named queue: see failed()
         }
-        QueueSpec.declareSideQueue(channel, queue.deadLetterQueue(), Map.of());
+        queue.declareDeadLetterQueue(channel);
         if (config.retry() == RetryMode.DELAYED) {
-            QueueSpec.declareSideQueue(channel, queue.retryQueue(), Map.of(
-                    "x-dead-letter-exchange", "", "x-dead-letter-routing-key", queue.name()));
+            queue.declareRetryQueue(channel);
         }
     }
 

@@ -123,8 +123,20 @@ class RetryOrDeadLetterTest {
         retry(RetryMode.DELAYED, 3).declareQueues(forwarding.channel);
         List<RecordingChannel.Call> declared = forwarding.calls("queueDeclare");
         assertEquals(List.of("orders.dlq", "orders.retry"), declared.stream().map(c -> c.arg(0)).toList());
-        assertEquals(Map.of("x-dead-letter-exchange", "", "x-dead-letter-routing-key", "orders"),
+        // Next to a quorum queue, both are quorum queues: replicated like it, so that in a cluster a message that
+        // failed survives the loss of a node as the original would have. The retry queue hands expired copies back
+        // at-least-once (which RabbitMQ allows only with reject-publish), not at-most-once, the default.
+        assertEquals(Map.of("x-queue-type", "quorum"), declared.get(0).arg(4));
+        assertEquals(Map.of("x-dead-letter-exchange", "", "x-dead-letter-routing-key", "orders",
+                "x-queue-type", "quorum", "x-dead-letter-strategy", "at-least-once", "x-overflow", "reject-publish"),
                 declared.get(1).arg(4));
+
+        RecordingChannel classic = new RecordingChannel();
+        new RetryOrDeadLetter(ConsumerConfig.builder(new AmqpUrl("amqp://localhost/"), new QueueSpec("orders", true,
+                "classic")).retry(RetryMode.DELAYED).build(), Log.forProgram("test")).declareQueues(classic.channel);
+        assertEquals(Map.of(), classic.calls("queueDeclare").get(0).arg(4));
+        assertEquals(Map.of("x-dead-letter-exchange", "", "x-dead-letter-routing-key", "orders"),
+                classic.calls("queueDeclare").get(1).arg(4));
 
         RecordingChannel withoutRetryQueue = new RecordingChannel();
         retry(RetryMode.REQUEUE, 3).declareQueues(withoutRetryQueue.channel);
