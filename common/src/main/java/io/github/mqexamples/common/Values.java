@@ -153,6 +153,12 @@ public final class Values {
         }
     }
 
+    /** A duration as a person writes it, and as {@link #duration} reads it: 500ms, 5s, 2m. */
+    public static String text(Duration d) {
+        long ms = d.toMillis();
+        return ms % 60_000 == 0 && ms > 0 ? ms / 60_000 + "m" : ms % 1000 == 0 && ms > 0 ? ms / 1000 + "s" : ms + "ms";
+    }
+
     /** A UsageException for a value that is wrong for reasons only the program knows. */
     public UsageException invalid(String flag, String expected) {
         return invalid(get(flag), expected);

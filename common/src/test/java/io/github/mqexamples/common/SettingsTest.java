@@ -70,6 +70,15 @@ class SettingsTest {
     }
 
     @Test
+    void aDurationIsShownAsItIsWritten() {
+        assertEquals("5s", Values.text(Duration.ofSeconds(5)));
+        assertEquals("250ms", Values.text(Duration.ofMillis(250)));
+        assertEquals("1500ms", Values.text(Duration.ofMillis(1500)));
+        assertEquals("2m", Values.text(Duration.ofMinutes(2)));
+        assertEquals("0ms", Values.text(Duration.ZERO));
+    }
+
+    @Test
     void eachBadValueNamesItsSetting() {
         assertEquals("invalid --count: 'abc', expected a whole number >= 1", error(Map.of(), "--count", "abc"));
         assertEquals("invalid --count: '0', expected a whole number >= 1", error(Map.of(), "--count", "0"));

@@ -6,21 +6,21 @@ import com.rabbitmq.client.Connection;
 import com.rabbitmq.client.ConnectionFactory;
 import com.rabbitmq.client.MalformedFrameException;
 import com.rabbitmq.client.PossibleAuthenticationFailureException;
+import com.rabbitmq.client.RecoveryDelayHandler;
 import com.rabbitmq.client.ShutdownSignalException;
-import com.rabbitmq.client.impl.DefaultExceptionHandler;
 import io.github.mqexamples.common.BrokerException;
+import io.github.mqexamples.common.Log;
 import java.io.IOException;
 import java.net.ConnectException;
 import java.net.SocketTimeoutException;
 import java.net.UnknownHostException;
 import java.time.Duration;
+import java.util.List;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import javax.net.ssl.SSLException;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /** Opens the one long-lived connection a program uses, and explains in one line why it could not. */
 public final class RabbitMqConnections {
@@ -28,13 +28,31 @@ public final class RabbitMqConnections {
     /** Connect and handshake timeouts: an unreachable broker is reported within seconds, not minutes. */
     static final int CONNECT_TIMEOUT_MS = 5_000;
 
+    /**
+     * The longest wait for the broker's answer to a request on a channel (declare, get, ...). Generous: a quorum queue
+     * recovering after a crash can take many seconds to answer. But not the client's default of 10 minutes: a queue
+     * that has lost the majority of its nodes answers nothing at all.
+     */
+    static final int RPC_TIMEOUT_MS = 60_000;
+
+    /** The longest wait for the broker's goodbye when a program closes its connection. */
+    static final int CLOSE_TIMEOUT_MS = 5_000;
+
+    /**
+     * Waits before the reconnection attempts after a connection loss: the first soon (in a cluster another node is
+     * usually there at once), then less and less often, from the fourth on every 5 s (the client's default interval).
+     */
+    static final List<Long> RECOVERY_DELAYS_MS = List.of(500L, 1_000L, 2_000L, 5_000L);
+
     private RabbitMqConnections() {
     }
 
     /**
      * Opens a connection named {@code clientName} (the name shows in the management UI's Connections tab).
      * Automatic recovery stays on (the client's default): after a network blip or broker restart the client
-     * reconnects and re-opens channels and consumers by itself.
+     * reconnects and re-opens channels and consumers by itself. Given several addresses (a cluster), the client tries
+     * them in a random order, on the first connection and on every reconnection: clients spread over the nodes, and a
+     * lost node is replaced by another. The program's log says where it is connected, each time that changes.
      */
     public static Connection connect(AmqpUrl url, String clientName) {
         return connect(url, clientName, 0);
@@ -64,12 +82,17 @@ public final class RabbitMqConnections {
         }
         factory.setConnectionTimeout(CONNECT_TIMEOUT_MS);
         factory.setHandshakeTimeout(CONNECT_TIMEOUT_MS);
+        // A request the broker does not answer (a queue that has lost the majority of its nodes answers nothing)
+        // fails after this, rather than after the client's default of 10 minutes.
+        factory.setChannelRpcTimeout(RPC_TIMEOUT_MS);
         factory.setAutomaticRecoveryEnabled(true);
-        QuietUntilOpen handler = new QuietUntilOpen();
-        factory.setExceptionHandler(handler);
+        factory.setRecoveryDelayHandler(new RecoveryDelayHandler.ExponentialBackoffDelayHandler(RECOVERY_DELAYS_MS));
+        ConnectionLog log = new ConnectionLog(Log.forProgram(clientName), url);
+        factory.setExceptionHandler(log);
         try {
-            Connection connection = factory.newConnection(clientName);
-            handler.opened();
+            // newConnection shuffles the addresses itself (AddressResolver.maybeShuffle), each time it connects.
+            Connection connection = factory.newConnection(url.addresses(), clientName);
+            log.opened(connection);
             return connection;
         } catch (IOException | TimeoutException e) {
             throw explain(url, e);
@@ -77,10 +100,29 @@ public final class RabbitMqConnections {
     }
 
     /**
-     * After a connection loss, waits for the client to reconnect by itself (automatic recovery) and re-open
-     * {@code channel}; a BrokerException if it has not within {@code timeout}.
+     * Closes a connection, and its channels, at the end of a program: waits for the broker's goodbye at most
+     * {@link #CLOSE_TIMEOUT_MS} (close() waits for ever, and a node whose queue has lost its majority may never send
+     * it), and ends a reconnection still in progress.
      */
-    public static void awaitRecovery(Channel channel, AmqpUrl url, Duration timeout) throws InterruptedException {
+    public static void closeQuietly(Connection connection) {
+        try {
+            connection.abort(CLOSE_TIMEOUT_MS);
+        } catch (RuntimeException e) {
+            // already closed
+        }
+    }
+
+    /** host:port of the node {@code connection} is connected to now. */
+    public static String node(Connection connection) {
+        return ConnectionLog.nodeOf(connection);
+    }
+
+    /**
+     * After a connection loss, waits for the client to reconnect by itself (automatic recovery) and re-open
+     * {@code channel}: true once it has, false if it has not within {@code timeout} (the caller gives up on what it
+     * holds, and says so message by message). A channel the broker closed over an error of ours is a BrokerException.
+     */
+    public static boolean awaitRecovery(Channel channel, Duration timeout) throws InterruptedException {
         // A channel the broker closed over an error of ours (publishing where the user may not write, to an exchange
         // that does not exist) is not recovered: only a lost connection is. Say why at once instead of waiting.
         ShutdownSignalException why = channel.getCloseReason();
@@ -90,38 +132,15 @@ public final class RabbitMqConnections {
         long deadline = System.nanoTime() + timeout.toNanos();
         while (!channel.isOpen()) {
             if (System.nanoTime() > deadline) {
-                throw new BrokerException("the connection to RabbitMQ at " + url.address()
-                        + " was lost and did not come back within " + timeout);
+                return false;
             }
             TimeUnit.MILLISECONDS.sleep(100);
         }
-    }
-
-    /**
-     * The client's default handler, except while the connection is being opened: then the client logs the failure
-     * at WARN or ERROR (with a stack trace) before {@code newConnection} throws, and the program explains the same
-     * failure again in one line. Once open, a lost connection is logged as before.
-     */
-    static final class QuietUntilOpen extends DefaultExceptionHandler {
-        private static final Logger LOG = LoggerFactory.getLogger(RabbitMqConnections.class);
-        private volatile boolean open;
-
-        void opened() {
-            open = true;
-        }
-
-        @Override
-        public void handleUnexpectedConnectionDriverException(Connection connection, Throwable exception) {
-            if (open) {
-                super.handleUnexpectedConnectionDriverException(connection, exception);
-            } else {
-                LOG.debug("while opening the connection", exception);
-            }
-        }
+        return true;
     }
 
     static BrokerException explain(AmqpUrl url, Exception e) {
-        String where = "RabbitMQ at " + url.address();
+        String where = "RabbitMQ at " + url.where();
         String check = " Check that the broker is running (docker compose up -d rabbitmq, or the local-brokers jar),"
                 + " and the host and port in --url / RABBITMQ_URL (now " + url.masked() + ").";
         if (url.tls().external() && (e instanceof PossibleAuthenticationFailureException

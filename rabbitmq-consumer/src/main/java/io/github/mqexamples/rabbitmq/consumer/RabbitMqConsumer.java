@@ -107,7 +107,7 @@ public final class RabbitMqConsumer {
                 subscriptions.add(subscribe(i == 0 ? channel : connection.createChannel(), name, i + 1));
             }
             log.info("waiting for messages on queue '{}' at {} ({}{}, prefetch {}, retry {}). Press Ctrl-C to stop.",
-                    name, config.url().address(), subscriptions.get(0).acks(), config.concurrency() == 1 ? ""
+                    name, RabbitMqConnections.node(connection), subscriptions.get(0).acks(), config.concurrency() == 1 ? ""
                             : ", " + config.concurrency() + " channels on one connection", config.prefetch(), failures);
 
             stop.await();

@@ -2,6 +2,7 @@ package io.github.mqexamples.rabbitmq.producer;
 
 import com.rabbitmq.client.AlreadyClosedException;
 import com.rabbitmq.client.Channel;
+import io.github.mqexamples.common.Values;
 import io.github.mqexamples.common.rabbitmq.RabbitMqConnections;
 import java.io.IOException;
 import java.util.ArrayList;
@@ -130,14 +131,15 @@ final class AsyncConfirms {
                     window.release();
                     resend.add(m);
                 }
-                RabbitMqConnections.awaitRecovery(channel, config.url(), config.confirmTimeout());
+                // Not back within --confirm-timeout: the check at the top of the loop gives up on what is left.
+                RabbitMqConnections.awaitRecovery(channel, config.confirmTimeout());
             }
         }
         // Whatever is left never got an answer in time.
         List<Message> unanswered = new ArrayList<>(take(outstanding, Long.MAX_VALUE, true));
         resend.drainTo(unanswered);
         for (Message m : unanswered) {
-            producer.failed(m, "no confirm within " + config.confirmTimeout());
+            producer.failed(m, "no confirm within " + Values.text(config.confirmTimeout()));
         }
     }
 

@@ -2,6 +2,7 @@ package io.github.mqexamples.rabbitmq.producer;
 
 import com.rabbitmq.client.AlreadyClosedException;
 import com.rabbitmq.client.Channel;
+import io.github.mqexamples.common.Values;
 import io.github.mqexamples.common.rabbitmq.RabbitMqConnections;
 import java.io.IOException;
 import java.util.ArrayList;
@@ -61,10 +62,16 @@ final class BatchConfirms {
                     boolean allAcked = waitForConfirms(channel);
                     problem = allAcked ? null : "nacked by the broker";
                 } catch (TimeoutException e) {
-                    problem = "no confirm within " + config.confirmTimeout();
+                    problem = "no confirm within " + Values.text(config.confirmTimeout());
                 } catch (IOException | AlreadyClosedException e) {
                     problem = "connection lost (" + e.getMessage() + ")";
-                    RabbitMqConnections.awaitRecovery(channel, config.url(), config.confirmTimeout());
+                    if (!RabbitMqConnections.awaitRecovery(channel, config.confirmTimeout())) {
+                        // Not back within --confirm-timeout: give up on this batch, and send no more.
+                        for (Message m : batch) {
+                            producer.failed(m, "connection lost, not back within " + Values.text(config.confirmTimeout()));
+                        }
+                        return;
+                    }
                 }
                 if (problem == null) {
                     batch.forEach(producer::confirmed);

@@ -17,7 +17,6 @@ import java.util.ArrayList;
 import java.util.Collections;
 import java.util.Date;
 import java.util.List;
-import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -68,7 +67,8 @@ public final class RabbitMqProducer {
     public Result publish() throws Exception {
         // One connection for the program's life. After a network blip or a broker restart the client reconnects
         // by itself (automatic recovery); what was unconfirmed then is sent again.
-        try (Connection connection = RabbitMqConnections.connect(config.url(), "rabbitmq-producer")) {
+        Connection connection = RabbitMqConnections.connect(config.url(), "rabbitmq-producer");
+        try {
             // A broker short of memory or disk blocks its publishers until the alarm clears: wait, do not give up.
             connection.addBlockedListener(blocks);
             Channel channel = connection.createChannel();
@@ -77,7 +77,7 @@ public final class RabbitMqProducer {
                 // declare it alike or the broker refuses. A quorum queue names its dead-letter queue: that first.
                 QueueSpec queue = config.queue();
                 if (queue.quorum()) {
-                    QueueSpec.declareSideQueue(channel, queue.deadLetterQueue(), Map.of());
+                    queue.declareDeadLetterQueue(channel);
                 }
                 try {
                     // durable: the queue survives a broker restart; exclusive and autoDelete false: it outlives us.
@@ -124,19 +124,27 @@ public final class RabbitMqProducer {
                     case BATCH -> new BatchConfirms(this, config, log).publishAll(c, config.batchSize());
                     case ASYNC -> new AsyncConfirms(this, config, log).publishAll(c);
                 }
-                c.close();
             });
         } finally {
             throughput.close();
+            RabbitMqConnections.closeQuietly(connection);
         }
         throughput.logSummary();
         Result result = new Result(config.count(), confirmed.get(), nacked.get(), unroutable.get(), resent.get(),
                 List.copyOf(ids));
+        String again = result.resent() == 0 ? "" : "; " + result.resent() + " publish(es) were repeated after a lost"
+                + " connection, a nack or no confirm in time";
         if (result.allConfirmed()) {
-            log.info("{} of {} messages confirmed by the broker ({})", result.confirmed(), result.count(), target());
+            log.info("{} of {} messages confirmed by the broker ({}){}", result.confirmed(), result.count(), target(),
+                    again);
         } else {
-            log.error("only {} of {} messages confirmed: {} failed, {} unroutable", result.confirmed(),
-                    result.count(), result.nacked(), result.unroutable());
+            // Given up on after --confirm-timeout: the numbers never taken were never published. Each message given
+            // up on has a line of its own above (giving up on ...): together, exactly what was not confirmed.
+            int taken = Math.min(numbers.get(), config.count());
+            log.error("only {} of {} messages confirmed: {} failed, {} unroutable{}{}", result.confirmed(),
+                    result.count(), result.nacked(), result.unroutable(), taken == config.count() ? ""
+                            : ", " + (config.count() - taken) + " never sent (#" + (taken + 1) + " to #"
+                            + config.count() + ")", again);
         }
         return result;
     }
