@@ -122,6 +122,30 @@ public final class LocalRabbitMq implements AutoCloseable {
         }
     }
 
+    /**
+     * A node of a {@link LocalRabbitMqCluster}: its files in {@code home}, which it keeps (the cluster deletes them), and
+     * the Erlang cookie all the nodes of a cluster share (a node lets in only nodes and tools that know it).
+     */
+    static LocalRabbitMq launchClusterNode(int amqpPort, int managementPort, Path home, String cookie) {
+        if (!installed()) {
+            throw new IllegalStateException(SERVER + " not found: install RabbitMQ (apt-get install -y rabbitmq-server)");
+        }
+        try {
+            Files.createDirectories(home);
+            Path cookieFile = home.resolve(".erlang.cookie");
+            Files.writeString(cookieFile, cookie);
+            // Erlang refuses a cookie file that others may read.
+            Files.setPosixFilePermissions(cookieFile, java.nio.file.attribute.PosixFilePermissions.fromString("r--------"));
+            LocalRabbitMq node = new LocalRabbitMq(home, false, amqpPort == 0 ? FreePorts.next() : amqpPort,
+                    managementPort == 0 ? FreePorts.next() : managementPort, null);
+            node.writeConfig();
+            node.start();
+            return node;
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
     /** On free ports: for tests. */
     public static LocalRabbitMq launch() {
         return launch(0, 0);
@@ -151,6 +175,11 @@ public final class LocalRabbitMq implements AutoCloseable {
     /** The node's name for rabbitmqctl -n and epmd, e.g. mq-examples-5672@localhost. */
     public String nodeName() {
         return nodeName;
+    }
+
+    /** Started, and not stopped or killed since. */
+    public synchronized boolean running() {
+        return process != null;
     }
 
     public String managementUrl() {
@@ -331,6 +360,28 @@ public final class LocalRabbitMq implements AutoCloseable {
                     child.onExit().get(10, TimeUnit.SECONDS);
                 }
             }
+        } catch (Exception e) {
+            descendants.forEach(ProcessHandle::destroyForcibly);
+        }
+        process = null;
+    }
+
+    /**
+     * Kills the node outright (SIGKILL to the Erlang VM), as a crash or a power cut would: no clean shutdown, nothing
+     * flushed that was not already on disk. {@link #start()} brings it back on its data.
+     */
+    public synchronized void kill() {
+        if (process == null) {
+            return;
+        }
+        List<ProcessHandle> descendants = process.descendants().toList();
+        descendants.stream().filter(p -> p.info().command().orElse("").endsWith("beam.smp"))
+                .forEach(ProcessHandle::destroyForcibly);
+        try {
+            for (ProcessHandle child : descendants) {
+                child.onExit().get(30, TimeUnit.SECONDS);
+            }
+            process.waitFor(30, TimeUnit.SECONDS);
         } catch (Exception e) {
             descendants.forEach(ProcessHandle::destroyForcibly);
         }
