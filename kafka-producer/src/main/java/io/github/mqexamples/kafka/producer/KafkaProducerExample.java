@@ -50,6 +50,7 @@ public final class KafkaProducerExample {
     private final AtomicInteger acknowledged = new AtomicInteger();
     private final AtomicInteger failed = new AtomicInteger();
     private final AtomicReference<Exception> refused = new AtomicReference<>(); // no retry fixes it
+    private final AcknowledgedRecords acknowledgedNumbers = new AcknowledgedRecords(); // to name what was not
 
     public KafkaProducerExample(KafkaProducerConfig config) {
         this.config = config;
@@ -152,6 +153,10 @@ public final class KafkaProducerExample {
         } else {
             log.error("only {} of {} records acknowledged, {} failed, {} not sent", result.acknowledged(),
                     result.count(), result.failed(), notSent);
+            // By number, exactly: these may be missing from the topic (or written, their acknowledgement lost);
+            // every other record is in it.
+            log.error("not acknowledged: records {} (the N of {}value '... #N')", acknowledgedNumbers.missing(
+                    config.count()), config.key() == null ? "key-N and " : "");
         }
         return result;
     }
@@ -176,10 +181,12 @@ public final class KafkaProducerExample {
             // For end-to-end latency: the consumer subtracts this from the time it reads the record.
             record.headers().add(Throughput.SENT_AT_HEADER, utf8(Long.toString(Throughput.nowMicros())));
             handed.incrementAndGet();
+            int number = i;
             // send() is asynchronous: it adds the record to a batch and calls back once the cluster answered.
             producer.send(record, (metadata, exception) -> {
                 if (exception == null) {
                     acknowledged.incrementAndGet();
+                    acknowledgedNumbers.add(number);
                     throughput.record(value.length, 0);
                     if (config.logMessages()) {
                         log.info("sent key={} value='{}' partition={} offset={}", key, text(value),

@@ -79,4 +79,19 @@ class KafkaProducerConfigTest {
         assertEquals(30_000, props.get("max.block.ms"));
         assertEquals(10_000, props.get("request.timeout.ms"), "one request still gives up after 10 s, and is retried");
     }
+
+    @Test
+    void theRecordsNotAcknowledgedAreNamedAsRanges() {
+        AcknowledgedRecords acknowledged = new AcknowledgedRecords();
+        assertEquals("#1-#5", acknowledged.missing(5));
+        for (int n : new int[] {1, 2, 3, 5, 8, 9}) {
+            acknowledged.add(n);
+        }
+        assertEquals("#4, #6-#7, #10", acknowledged.missing(10));
+        assertEquals("#4, #6-#7", acknowledged.missing(9));
+        for (int n = 1; n <= 10; n++) {
+            acknowledged.add(n);
+        }
+        assertEquals("", acknowledged.missing(10));
+    }
 }
