@@ -7,6 +7,7 @@ import io.github.mqexamples.common.Pacer;
 import io.github.mqexamples.common.Parallel;
 import io.github.mqexamples.common.Throughput;
 import io.github.mqexamples.common.kafka.KafkaClientConfig;
+import io.github.mqexamples.common.kafka.KafkaConnectionWatch;
 import io.github.mqexamples.common.kafka.KafkaDelivery;
 import io.github.mqexamples.common.kafka.KafkaErrors;
 import io.github.mqexamples.common.kafka.KafkaTopics;
@@ -112,7 +113,11 @@ public final class KafkaProducerExample {
         Pacer pacer = new Pacer(config.rate()); // one for all threads: --rate is what they send together
         Throughput throughput = new Throughput("sent", log, !config.logMessages());
         // close(), at the end of this block, sends what is still batched and waits for it (flush() did already).
-        try (throughput; KafkaProducer<String, byte[]> producer = new KafkaProducer<>(props)) {
+        try (throughput; KafkaProducer<String, byte[]> producer = new KafkaProducer<>(props);
+             // Lines of our own while the broker is away: lost, still waiting, connected again (the client's are off).
+             KafkaConnectionWatch watch = KafkaConnectionWatch.start(log, config.bootstrapServers(), producer::metrics,
+                     "records are kept and retried until --delivery-timeout " + config.deliveryTimeout().toSeconds()
+                             + " s", this::whatIsResent)) {
             throughput.start(); // the clock starts at the first send, not while the client connects
             // --threads: the threads share this ONE producer. A KafkaProducer is thread-safe, and Kafka wants one
             // per process: one connection per broker, one batch per partition that every thread fills (fuller
@@ -207,6 +212,14 @@ public final class KafkaProducerExample {
                 Thread.sleep(config.interval().toMillis());
             }
         }
+    }
+
+    /** For the line that says the broker is back: the records handed to send() and not answered yet go out now. */
+    private String whatIsResent() {
+        int waiting = handed.get() - acknowledged.get() - failed.get();
+        // Those that were in flight at the loss are sent again; idempotence keeps one already written from a second copy.
+        return waiting == 0 ? "" : "; sending the " + waiting + " record(s) not acknowledged yet (again, those in flight"
+                + " at the loss)";
     }
 
     /**
