@@ -9,6 +9,7 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 import java.util.function.Function;
+import java.util.function.LongFunction;
 import java.util.function.LongSupplier;
 import java.util.function.Supplier;
 import org.apache.kafka.common.Metric;
@@ -41,7 +42,8 @@ public final class KafkaConnectionWatch implements AutoCloseable {
     private final Function<String, KafkaProbe.Verdict> probe;
     private final LongSupplier clock;
     private final String whileWaiting;
-    private final Supplier<String> whenBack;
+    private final LongSupplier held;
+    private final LongFunction<String> whenBack;
     private ScheduledExecutorService timer;
 
     private double closedBefore;
@@ -50,10 +52,11 @@ public final class KafkaConnectionWatch implements AutoCloseable {
     private long lostAt;
     private long lastLine;
     private double createdAtLoss;
+    private long mostHeld; // the most messages the program held at once during this outage
 
     KafkaConnectionWatch(Consumer<String> say, String bootstrapServers, Supplier<Map<MetricName, ? extends Metric>> metrics,
                          Function<String, KafkaProbe.Verdict> probe, LongSupplier clock, String whileWaiting,
-                         Supplier<String> whenBack) {
+                         LongSupplier held, LongFunction<String> whenBack) {
         this.say = say;
         for (String server : bootstrapServers.split(",")) {
             addresses.add(server.trim());
@@ -62,21 +65,30 @@ public final class KafkaConnectionWatch implements AutoCloseable {
         this.probe = probe;
         this.clock = clock;
         this.whileWaiting = whileWaiting;
+        this.held = held;
         this.whenBack = whenBack;
         this.closedBefore = metric("connection-close-total");
     }
 
     /**
-     * Watches the client whose {@code metrics} these are (a producer's or consumer's {@code ::metrics}) until
-     * {@link #close()}. {@code whileWaiting} ends each "still waiting" line (what happens to the program's messages
-     * meanwhile); {@code whenBack}, asked when the broker is back, ends that line (what the program does now; "" for
-     * nothing).
+     * Watches a consumer ({@code metrics}: its {@code ::metrics}) until {@link #close()}. {@code whileWaiting} ends
+     * each "still waiting" line: what happens to the program's messages meanwhile.
+     */
+    public static KafkaConnectionWatch start(Logger log, String bootstrapServers,
+                                             Supplier<Map<MetricName, ? extends Metric>> metrics, String whileWaiting) {
+        return start(log, bootstrapServers, metrics, whileWaiting, () -> 0, n -> "");
+    }
+
+    /**
+     * As above, for a producer: {@code held} counts the messages it holds unacknowledged (asked each second of an
+     * outage), and {@code whenBack} ends the line that says the broker is back, given the most it held at once: what
+     * it sends now ("" for nothing).
      */
     public static KafkaConnectionWatch start(Logger log, String bootstrapServers,
                                              Supplier<Map<MetricName, ? extends Metric>> metrics, String whileWaiting,
-                                             Supplier<String> whenBack) {
+                                             LongSupplier held, LongFunction<String> whenBack) {
         KafkaConnectionWatch watch = new KafkaConnectionWatch(log::info, bootstrapServers, metrics,
-                address -> KafkaProbe.probe(address, 1_000), System::currentTimeMillis, whileWaiting, whenBack);
+                address -> KafkaProbe.probe(address, 1_000), System::currentTimeMillis, whileWaiting, held, whenBack);
         watch.timer = DaemonScheduler.named("kafka-connection-watch");
         watch.timer.scheduleWithFixedDelay(() -> {
             try {
@@ -111,6 +123,7 @@ public final class KafkaConnectionWatch implements AutoCloseable {
                 lostAt = now;
                 lastLine = now;
                 createdAtLoss = metric("connection-creation-total");
+                mostHeld = held.getAsLong();
             }
             List<String> answering = new ArrayList<>(addresses);
             answering.removeAll(notAnswering.keySet());
@@ -122,11 +135,12 @@ public final class KafkaConnectionWatch implements AutoCloseable {
         if (away.isEmpty()) {
             return;
         }
+        mostHeld = Math.max(mostHeld, held.getAsLong());
         long seconds = Math.round((now - lostAt) / 1000.0);
         // Back: every address answers, and the client has made a connection since (it can use the broker again).
         if (notAnswering.isEmpty() && metric("connection-creation-total") > createdAtLoss) {
             say.accept("connected to Kafka at " + String.join(", ", away.keySet()) + " again after " + seconds + " s"
-                    + whenBack.get());
+                    + whenBack.apply(mostHeld));
             away = new LinkedHashMap<>();
             return;
         }

@@ -99,7 +99,7 @@ public final class KafkaConsumerExample {
         try (KafkaConsumer<String, byte[]> kafka = new KafkaConsumer<>(properties(config, name));
              // Lines of our own while the broker is away: lost, still waiting, connected again (the client's are off).
              KafkaConnectionWatch watch = KafkaConnectionWatch.start(log, config.bootstrapServers(), kafka::metrics,
-                     "the consumer reads on from where it stopped once Kafka is back", () -> "")) {
+                     "the consumer reads on from where it stopped once Kafka is back")) {
             consumer = kafka;
             if (stopping) {
                 return 0;

@@ -93,7 +93,7 @@ public final class KafkaShareConsumerExample {
         try (KafkaShareConsumer<String, String> kafka = new KafkaShareConsumer<>(properties(config));
              // Lines of our own while the broker is away: lost, still waiting, connected again (the client's are off).
              KafkaConnectionWatch watch = KafkaConnectionWatch.start(log, config.bootstrapServers(), kafka::metrics,
-                     "the share consumer reads on once Kafka is back", () -> "")) {
+                     "the share consumer reads on once Kafka is back")) {
             consumer = kafka;
             if (stopping) {
                 return 0;

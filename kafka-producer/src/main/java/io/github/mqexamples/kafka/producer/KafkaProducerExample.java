@@ -117,7 +117,7 @@ public final class KafkaProducerExample {
              // Lines of our own while the broker is away: lost, still waiting, connected again (the client's are off).
              KafkaConnectionWatch watch = KafkaConnectionWatch.start(log, config.bootstrapServers(), producer::metrics,
                      "records are kept and retried until --delivery-timeout " + config.deliveryTimeout().toSeconds()
-                             + " s", this::whatIsResent)) {
+                             + " s", this::unanswered, KafkaProducerExample::resent)) {
             throughput.start(); // the clock starts at the first send, not while the client connects
             // --threads: the threads share this ONE producer. A KafkaProducer is thread-safe, and Kafka wants one
             // per process: one connection per broker, one batch per partition that every thread fills (fuller
@@ -214,12 +214,16 @@ public final class KafkaProducerExample {
         }
     }
 
-    /** For the line that says the broker is back: the records handed to send() and not answered yet go out now. */
-    private String whatIsResent() {
-        int waiting = handed.get() - acknowledged.get() - failed.get();
-        // Those that were in flight at the loss are sent again; idempotence keeps one already written from a second copy.
-        return waiting == 0 ? "" : "; sending the " + waiting + " record(s) not acknowledged yet (again, those in flight"
-                + " at the loss)";
+    /** Records handed to send() and not answered yet: in a batch, in flight, or in a send() waiting for metadata. */
+    private long unanswered() {
+        return handed.get() - acknowledged.get() - failed.get();
+    }
+
+    /** For the line that says the broker is back: the records held during the outage go out now. */
+    private static String resent(long held) {
+        // Those in flight at the loss are sent again; idempotence keeps one already written from a second copy.
+        return held == 0 ? "" : "; sending the " + held + " record(s) held during the outage (again, for those in"
+                + " flight at the loss)";
     }
 
     /**
