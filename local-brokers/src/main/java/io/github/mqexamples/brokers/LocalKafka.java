@@ -359,6 +359,28 @@ public final class LocalKafka implements AutoCloseable {
         process = null;
     }
 
+    /**
+     * For people, to crash a broker by hand: {@code java -cp local-brokers/target/local-brokers.jar
+     * io.github.mqexamples.brokers.LocalKafka [port] [data-dir]} starts a single KRaft node on {@code port} (9292)
+     * with its data in {@code data-dir} (kafka-crash-data), until the JVM ends. Kill it with {@code kill -9} and
+     * run the same command again: the broker recovers its log and serves the same topics, records and offsets.
+     */
+    public static void main(String[] args) {
+        if (System.getenv("LOG_LEVEL") == null) {
+            // The broker logs a great deal at INFO and WARN (a recovery after kill -9 is one long WARN story).
+            System.setProperty("org.slf4j.simpleLogger.log.kafka", "error");
+            System.setProperty("org.slf4j.simpleLogger.log.org.apache.kafka", "error");
+        }
+        int port = args.length > 0 ? Integer.parseInt(args[0]) : 9292;
+        Path data = Path.of(args.length > 1 ? args[1] : "kafka-crash-data").toAbsolutePath();
+        long t0 = System.nanoTime();
+        LocalKafka kafka = launch(port, "localhost", data);
+        Runtime.getRuntime().addShutdownHook(new Thread(kafka::stop, "stop-kafka"));
+        System.out.printf("Kafka ready in %.1f s: localhost:%d, data in %s (pid %d). kill -9 it, run this command"
+                + " again: it starts on the same data.%n", (System.nanoTime() - t0) / 1e9, port, data,
+                ProcessHandle.current().pid());
+    }
+
     @Override
     public void close() {
         if (process != null && temporary) {
