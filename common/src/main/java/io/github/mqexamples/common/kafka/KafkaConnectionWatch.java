@@ -54,9 +54,9 @@ public final class KafkaConnectionWatch implements AutoCloseable {
     private double createdAtLoss;
     private long mostHeld; // the most messages the program held at once during this outage
 
-    KafkaConnectionWatch(Consumer<String> say, String bootstrapServers, Supplier<Map<MetricName, ? extends Metric>> metrics,
-                         Function<String, KafkaProbe.Verdict> probe, LongSupplier clock, String whileWaiting,
-                         LongSupplier held, LongFunction<String> whenBack) {
+    KafkaConnectionWatch(Consumer<String> say, String bootstrapServers,
+                         Supplier<Map<MetricName, ? extends Metric>> metrics, Function<String, KafkaProbe.Verdict> probe,
+                         LongSupplier clock, String whileWaiting, LongSupplier held, LongFunction<String> whenBack) {
         this.say = say;
         for (String server : bootstrapServers.split(",")) {
             addresses.add(server.trim());
