@@ -110,7 +110,6 @@ public final class KafkaProducerExample {
                 props.get(ProducerConfig.COMPRESSION_TYPE_CONFIG), props.get(ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG));
 
         long retried;
-        Pacer pacer = new Pacer(config.rate()); // one for all threads: --rate is what they send together
         Throughput throughput = new Throughput("sent", log, !config.logMessages());
         // close(), at the end of this block, sends what is still batched and waits for it (flush() did already).
         try (throughput; KafkaProducer<String, byte[]> producer = new KafkaProducer<>(props);
@@ -119,6 +118,9 @@ public final class KafkaProducerExample {
                      "records are kept and retried until --delivery-timeout " + config.deliveryTimeout().toSeconds()
                              + " s", this::unanswered, KafkaProducerExample::resent)) {
             throughput.start(); // the clock starts at the first send, not while the client connects
+            // --rate: one pacer for all threads (the rate is what they send together), started here for the same
+            // reason: time spent creating the client is not caught up on with a burst.
+            Pacer pacer = new Pacer(config.rate());
             // --threads: the threads share this ONE producer. A KafkaProducer is thread-safe, and Kafka wants one
             // per process: one connection per broker, one batch per partition that every thread fills (fuller
             // batches, fewer requests), one producer id and sequence per partition for idempotence. A producer per
