@@ -157,7 +157,7 @@ public final class KafkaConnectionWatch implements AutoCloseable {
         return switch (verdict) {
             case KAFKA_WITHOUT_TLS, TLS -> null;
             case NOT_LISTENING -> "no connection: the broker is down or restarting";
-            case SILENT_OR_OTHER -> "it accepts connections but does not answer: the broker is starting, or hangs";
+            case SILENT_OR_OTHER -> "it accepts connections but does not answer: the broker is starting, stopping or hung";
             case UNKNOWN_HOST -> "unknown host";
             case HTTP -> "something else than Kafka answers there now";
         };

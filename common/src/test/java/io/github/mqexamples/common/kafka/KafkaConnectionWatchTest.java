@@ -95,6 +95,6 @@ class KafkaConnectionWatchTest {
         set("connection-close-total", 1);
         run(watch, 12);
         assertEquals(List.of("lost the connection to Kafka at b:2 (it accepts connections but does not answer: the"
-                + " broker is starting, or hangs); a:1 still answers"), lines);
+                + " broker is starting, stopping or hung); a:1 still answers"), lines);
     }
 }
