@@ -83,7 +83,9 @@ class KafkaBrokerLossIT {
     void everyRecordSurvivesALeaderKilledMidStreamOnceAndOnlyOnce() throws Exception {
         try (LocalKafkaCluster cluster = timed("3 brokers in child JVMs",
                 () -> LocalKafkaCluster.launchWithBrokerProcesses(3))) {
+            int[] killed = {0};
             Programs.Running producer = run(cluster, (leader, partition0) -> {
+                killed[0] = leader;
                 int follower = partition0.replicas().stream().mapToInt(n -> n.id()).filter(id -> id != leader)
                         .findFirst().orElseThrow();
                 assertTrue(partition0.isr().stream().anyMatch(n -> n.id() == follower),
@@ -112,6 +114,13 @@ class KafkaBrokerLossIT {
                     }
                 }
             });
+            // Said in one line of the producer's own: which broker went away, and that the others still answer; no
+            // "still waiting" lines, as the client carries on with them. (A controlled stop need not be said: the
+            // broker hands its partitions over first, and closes its connections maybe only after the stream.)
+            assertContains(producer.output(), "lost the connection to Kafka at " + cluster.bootstrapServer(killed[0])
+                    + " (no connection: the broker is down or restarting)");
+            assertContains(producer.output(), " still answer");
+            Checks.assertLacks(producer.output(), "still waiting for Kafka");
             long retried = KafkaTests.retriedRecordSends(producer);
             assertTrue(retried > 0, "the batch in flight to the killed leader was sent again: " + retried
                     + " record send(s) retried; output:\n" + producer.output());

@@ -32,6 +32,10 @@ import org.apache.kafka.common.utils.Time;
  * A real single-node Kafka (KRaft, broker and controller in one) running in this JVM from the Maven Central
  * jars: the same broker code a Kafka distribution runs, with its data in a temporary directory.
  * {@link #stop()} and {@link #start()} restart it on the same data and ports; {@link #close()} also deletes it.
+ *
+ * <p>{@link #launchInOwnJvm()} runs it in a JVM of its own instead ({@link KafkaBrokerProcess}), so that
+ * {@link #kill()} can end it the way a crash does: {@code kill -9}, the controller gone with the broker, the log
+ * recovered on the next {@link #start()}.
  */
 public final class LocalKafka implements AutoCloseable {
 
@@ -42,7 +46,9 @@ public final class LocalKafka implements AutoCloseable {
     private final boolean temporary;
     private final Security security; // null: the PLAINTEXT port only
     private final int securePort;
+    private boolean ownJvm;
     private KafkaRaftServer server;
+    private Process process; // in its own JVM: the running broker
 
     private LocalKafka(Path dataDir, boolean temporary, int port, int controllerPort, String advertisedHost,
                        Security security, int securePort) {
@@ -114,6 +120,23 @@ public final class LocalKafka implements AutoCloseable {
             if (!Files.exists(dir.resolve("logs").resolve("meta.properties"))) {
                 kafka.format();
             }
+            kafka.start();
+            return kafka;
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /**
+     * On free ports, advertised as 127.0.0.1, in a child JVM that {@link #kill()} can kill with SIGKILL. Its data
+     * is a temporary directory, kept across {@link #kill()} and {@link #start()}, deleted by {@link #close()}.
+     */
+    public static LocalKafka launchInOwnJvm() {
+        try {
+            Path dir = Files.createTempDirectory("mq-examples-kafka-");
+            LocalKafka kafka = new LocalKafka(dir, true, FreePorts.next(), FreePorts.next(), "127.0.0.1", null, 0);
+            kafka.ownJvm = true;
+            kafka.format();
             kafka.start();
             return kafka;
         } catch (IOException e) {
@@ -273,7 +296,13 @@ public final class LocalKafka implements AutoCloseable {
 
     /** Starts (or restarts) the broker and waits until it answers. */
     public synchronized void start() {
-        if (server != null) {
+        if (server != null || process != null) {
+            return;
+        }
+        if (ownJvm) {
+            process = KafkaBrokerProcess.start(properties(), dataDir.resolve("server-process.properties"),
+                    dataDir.resolve("broker.log"));
+            awaitReady(Duration.ofSeconds(90));
             return;
         }
         server = new KafkaRaftServer(KafkaConfig.fromProps(properties(), false), Time.SYSTEM);
@@ -288,6 +317,10 @@ public final class LocalKafka implements AutoCloseable {
         Exception last = null;
         try (Admin admin = Admin.create(p)) {
             while (System.nanoTime() < deadline) {
+                if (process != null && !process.isAlive()) {
+                    throw new IllegalStateException("Kafka (a child JVM) exited while starting; its output is in "
+                            + dataDir.resolve("broker.log"));
+                }
                 try {
                     if (!admin.describeCluster().nodes().get(5, TimeUnit.SECONDS).isEmpty()) {
                         return;
@@ -302,6 +335,10 @@ public final class LocalKafka implements AutoCloseable {
 
     /** Stops the broker, keeping its data for {@link #start()}. */
     public synchronized void stop() {
+        if (process != null) {
+            KafkaBrokerProcess.stop(process, Duration.ofSeconds(60));
+            process = null;
+        }
         if (server != null) {
             server.shutdown();
             server.awaitShutdown();
@@ -309,8 +346,46 @@ public final class LocalKafka implements AutoCloseable {
         }
     }
 
+    /**
+     * Kills the broker with SIGKILL, like {@code kill -9} or a machine losing power: no shutdown, connections cut
+     * with requests in flight, its log left as it was. {@link #start()} brings it back on that data. Only for a broker
+     * from {@link #launchInOwnJvm()}.
+     */
+    public synchronized void kill() {
+        if (process == null) {
+            throw new IllegalStateException("not a running broker in its own JVM: launch it with launchInOwnJvm");
+        }
+        KafkaBrokerProcess.kill(process);
+        process = null;
+    }
+
+    /**
+     * For people, to crash a broker by hand: {@code java -cp local-brokers/target/local-brokers.jar
+     * io.github.mqexamples.brokers.LocalKafka [port] [data-dir]} starts a single KRaft node on {@code port} (9292)
+     * with its data in {@code data-dir} (kafka-crash-data), until the JVM ends. Kill it with {@code kill -9} and
+     * run the same command again: the broker recovers its log and serves the same topics, records and offsets.
+     */
+    public static void main(String[] args) {
+        if (System.getenv("LOG_LEVEL") == null) {
+            // The broker logs a great deal at INFO and WARN (a recovery after kill -9 is one long WARN story).
+            System.setProperty("org.slf4j.simpleLogger.log.kafka", "error");
+            System.setProperty("org.slf4j.simpleLogger.log.org.apache.kafka", "error");
+        }
+        int port = args.length > 0 ? Integer.parseInt(args[0]) : 9292;
+        Path data = Path.of(args.length > 1 ? args[1] : "kafka-crash-data").toAbsolutePath();
+        long t0 = System.nanoTime();
+        LocalKafka kafka = launch(port, "localhost", data);
+        Runtime.getRuntime().addShutdownHook(new Thread(kafka::stop, "stop-kafka"));
+        System.out.printf("Kafka ready in %.1f s: localhost:%d, data in %s (pid %d). kill -9 it, run this command"
+                + " again: it starts on the same data.%n", (System.nanoTime() - t0) / 1e9, port, data,
+                ProcessHandle.current().pid());
+    }
+
     @Override
     public void close() {
+        if (process != null && temporary) {
+            kill(); // its data goes with it: no controlled shutdown to wait for
+        }
         stop();
         if (temporary) {
             Directories.deleteRecursively(dataDir);

@@ -1,7 +1,6 @@
 package io.github.mqexamples.brokers;
 
 import java.io.ByteArrayOutputStream;
-import java.io.File;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.io.UncheckedIOException;
@@ -14,7 +13,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
-import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
 import kafka.server.KafkaConfig;
@@ -189,32 +187,8 @@ public final class LocalKafkaCluster implements AutoCloseable {
     }
 
     private Process startProcess(int id) {
-        try {
-            Path config = dataDir.resolve("broker-" + id + "-process.properties");
-            try (var out = Files.newOutputStream(config)) {
-                brokerProperties(id).store(out, "mq-examples local Kafka cluster: broker " + id + " in its own JVM");
-            }
-            // Small and quick to start: a test broker holds a few partitions; C1 alone starts it sooner.
-            List<String> command = List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                    "-Xmx384m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1",
-                    "-cp", System.getProperty("java.class.path"), KafkaBrokerProcess.class.getName(), config.toString());
-            File log = dataDir.resolve("broker-" + id + ".log").toFile();
-            // stdin stays a pipe from this JVM: the child halts when it closes, so no broker outlives us.
-            Process process = new ProcessBuilder(command).redirectErrorStream(true)
-                    .redirectOutput(ProcessBuilder.Redirect.appendTo(log)).start();
-            CHILDREN.add(process);
-            return process;
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
-    }
-
-    /** Broker processes still alive when this JVM exits (a test that failed before close()) are killed. */
-    private static final List<Process> CHILDREN = new CopyOnWriteArrayList<>();
-
-    static {
-        Runtime.getRuntime().addShutdownHook(new Thread(() -> CHILDREN.stream().filter(Process::isAlive)
-                .forEach(Process::destroyForcibly), "kill-kafka-broker-processes"));
+        return KafkaBrokerProcess.start(brokerProperties(id), dataDir.resolve("broker-" + id + "-process.properties"),
+                dataDir.resolve("broker-" + id + ".log"));
     }
 
     /**
@@ -229,8 +203,7 @@ public final class LocalKafkaCluster implements AutoCloseable {
         }
         Process process = processes.remove(id);
         if (process != null) {
-            process.destroy();
-            awaitExit(process, Duration.ofSeconds(60));
+            KafkaBrokerProcess.stop(process, Duration.ofSeconds(60));
         }
     }
 
@@ -246,8 +219,7 @@ public final class LocalKafkaCluster implements AutoCloseable {
             throw new IllegalStateException("broker " + id + " is not a running broker process: only a cluster from"
                     + " launchWithBrokerProcesses can have a broker killed");
         }
-        process.destroyForcibly();
-        awaitExit(process, Duration.ofSeconds(30));
+        KafkaBrokerProcess.kill(process);
     }
 
     /**
@@ -283,18 +255,6 @@ public final class LocalKafkaCluster implements AutoCloseable {
             Thread.currentThread().interrupt();
             throw new IllegalStateException(e);
         }
-    }
-
-    private static void awaitExit(Process process, Duration timeout) {
-        try {
-            if (!process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
-                process.destroyForcibly().waitFor();
-            }
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            process.destroyForcibly();
-        }
-        CHILDREN.remove(process);
     }
 
     private void awaitBrokers(int count, Duration timeout) {

@@ -61,7 +61,8 @@ final class FailedRecords implements AutoCloseable {
         props.put(ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class);
         props.put(ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG, 30_000);
         props.put(ProducerConfig.REQUEST_TIMEOUT_MS_CONFIG, 10_000); // must fit in the delivery timeout
-        props.put(ProducerConfig.MAX_BLOCK_MS_CONFIG, 10_000);
+        // send() may wait for metadata while the broker is away: as long as a delivery may take, not a shorter cut.
+        props.put(ProducerConfig.MAX_BLOCK_MS_CONFIG, 30_000);
         return client.applyTo(props, KafkaClientConfig.Client.PRODUCER); // the same login as the consumer's
     }
 

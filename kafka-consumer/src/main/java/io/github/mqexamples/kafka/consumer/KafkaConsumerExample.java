@@ -2,6 +2,7 @@ package io.github.mqexamples.kafka.consumer;
 
 import io.github.mqexamples.common.Log;
 import io.github.mqexamples.common.kafka.KafkaClientConfig;
+import io.github.mqexamples.common.kafka.KafkaConnectionWatch;
 import java.nio.charset.CharacterCodingException;
 import java.util.Properties;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
@@ -95,7 +96,10 @@ public final class KafkaConsumerExample {
     int run(SharedByMembers shared) throws Exception {
         this.shared = shared;
         // close(), at the end of this block, leaves the group at once: its partitions move on without a wait.
-        try (KafkaConsumer<String, byte[]> kafka = new KafkaConsumer<>(properties(config, name))) {
+        try (KafkaConsumer<String, byte[]> kafka = new KafkaConsumer<>(properties(config, name));
+             // Lines of our own while the broker is away: lost, still waiting, connected again (the client's are off).
+             KafkaConnectionWatch watch = KafkaConnectionWatch.start(log, config.bootstrapServers(), kafka::metrics,
+                     "the consumer reads on from where it stopped once Kafka is back")) {
             consumer = kafka;
             if (stopping) {
                 return 0;

@@ -4,6 +4,7 @@ import io.github.mqexamples.common.BrokerException;
 import io.github.mqexamples.common.Log;
 import io.github.mqexamples.common.SimulatedWork;
 import io.github.mqexamples.common.kafka.KafkaClientConfig;
+import io.github.mqexamples.common.kafka.KafkaConnectionWatch;
 import io.github.mqexamples.common.kafka.KafkaErrors;
 import io.github.mqexamples.common.kafka.KafkaTopics;
 import java.time.Duration;
@@ -89,7 +90,10 @@ public final class KafkaShareConsumerExample {
     public int run() throws Exception {
         configureGroup();
         // close(), at the end of this block: releases the records still acquired, for other members to take.
-        try (KafkaShareConsumer<String, String> kafka = new KafkaShareConsumer<>(properties(config))) {
+        try (KafkaShareConsumer<String, String> kafka = new KafkaShareConsumer<>(properties(config));
+             // Lines of our own while the broker is away: lost, still waiting, connected again (the client's are off).
+             KafkaConnectionWatch watch = KafkaConnectionWatch.start(log, config.bootstrapServers(), kafka::metrics,
+                     "the share consumer reads on once Kafka is back")) {
             consumer = kafka;
             if (stopping) {
                 return 0;

@@ -7,6 +7,7 @@ import io.github.mqexamples.common.Pacer;
 import io.github.mqexamples.common.Parallel;
 import io.github.mqexamples.common.Throughput;
 import io.github.mqexamples.common.kafka.KafkaClientConfig;
+import io.github.mqexamples.common.kafka.KafkaConnectionWatch;
 import io.github.mqexamples.common.kafka.KafkaDelivery;
 import io.github.mqexamples.common.kafka.KafkaErrors;
 import io.github.mqexamples.common.kafka.KafkaTopics;
@@ -50,6 +51,7 @@ public final class KafkaProducerExample {
     private final AtomicInteger acknowledged = new AtomicInteger();
     private final AtomicInteger failed = new AtomicInteger();
     private final AtomicReference<Exception> refused = new AtomicReference<>(); // no retry fixes it
+    private final AcknowledgedRecords acknowledgedNumbers = new AcknowledgedRecords(); // to name what was not
 
     public KafkaProducerExample(KafkaProducerConfig config) {
         this.config = config;
@@ -86,8 +88,11 @@ public final class KafkaProducerExample {
         // together with linger.ms, or the client refuses the configuration.
         props.put(ProducerConfig.REQUEST_TIMEOUT_MS_CONFIG,
                 Math.max(MIN_REQUEST_TIMEOUT_MS, Math.min(10_000, deliveryTimeoutMs - config.lingerMs())));
-        // How long send() itself may block, e.g. waiting for the topic's metadata; never longer than a delivery.
-        props.put(ProducerConfig.MAX_BLOCK_MS_CONFIG, Math.min(10_000, deliveryTimeoutMs));
+        // How long send() itself may block: while the broker is away (killed, restarting, recovering its log)
+        // send() waits for the topic's metadata before the record is even in a batch. That wait is part of riding
+        // out the outage, so it gets the same bound: a shorter cut would fail a run that --delivery-timeout allowed
+        // to wait. (An unreachable broker at the start is said within 8 s anyway: createTopicIfMissing asks first.)
+        props.put(ProducerConfig.MAX_BLOCK_MS_CONFIG, deliveryTimeoutMs);
         // --client-config / --client-property (security.protocol, sasl.*, ssl.*) under the settings above.
         return config.client().applyTo(props, KafkaClientConfig.Client.PRODUCER);
     }
@@ -105,11 +110,17 @@ public final class KafkaProducerExample {
                 props.get(ProducerConfig.COMPRESSION_TYPE_CONFIG), props.get(ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG));
 
         long retried;
-        Pacer pacer = new Pacer(config.rate()); // one for all threads: --rate is what they send together
         Throughput throughput = new Throughput("sent", log, !config.logMessages());
         // close(), at the end of this block, sends what is still batched and waits for it (flush() did already).
-        try (throughput; KafkaProducer<String, byte[]> producer = new KafkaProducer<>(props)) {
+        try (throughput; KafkaProducer<String, byte[]> producer = new KafkaProducer<>(props);
+             // Lines of our own while the broker is away: lost, still waiting, connected again (the client's are off).
+             KafkaConnectionWatch watch = KafkaConnectionWatch.start(log, config.bootstrapServers(), producer::metrics,
+                     "records are kept and retried until --delivery-timeout " + config.deliveryTimeout().toSeconds()
+                             + " s", this::unanswered, KafkaProducerExample::resent)) {
             throughput.start(); // the clock starts at the first send, not while the client connects
+            // --rate: one pacer for all threads (the rate is what they send together), started here for the same
+            // reason: time spent creating the client is not caught up on with a burst.
+            Pacer pacer = new Pacer(config.rate());
             // --threads: the threads share this ONE producer. A KafkaProducer is thread-safe, and Kafka wants one
             // per process: one connection per broker, one batch per partition that every thread fills (fuller
             // batches, fewer requests), one producer id and sequence per partition for idempotence. A producer per
@@ -149,6 +160,10 @@ public final class KafkaProducerExample {
         } else {
             log.error("only {} of {} records acknowledged, {} failed, {} not sent", result.acknowledged(),
                     result.count(), result.failed(), notSent);
+            // By number, exactly: these may be missing from the topic (or written, their acknowledgement lost);
+            // every other record is in it.
+            log.error("not acknowledged: records {} (the N of {}value '... #N')", acknowledgedNumbers.missing(
+                    config.count()), config.key() == null ? "key-N and " : "");
         }
         return result;
     }
@@ -173,10 +188,12 @@ public final class KafkaProducerExample {
             // For end-to-end latency: the consumer subtracts this from the time it reads the record.
             record.headers().add(Throughput.SENT_AT_HEADER, utf8(Long.toString(Throughput.nowMicros())));
             handed.incrementAndGet();
+            int number = i;
             // send() is asynchronous: it adds the record to a batch and calls back once the cluster answered.
             producer.send(record, (metadata, exception) -> {
                 if (exception == null) {
                     acknowledged.incrementAndGet();
+                    acknowledgedNumbers.add(number);
                     throughput.record(value.length, 0);
                     if (config.logMessages()) {
                         log.info("sent key={} value='{}' partition={} offset={}", key, text(value),
@@ -197,6 +214,18 @@ public final class KafkaProducerExample {
                 Thread.sleep(config.interval().toMillis());
             }
         }
+    }
+
+    /** Records handed to send() and not answered yet: in a batch, in flight, or in a send() waiting for metadata. */
+    private long unanswered() {
+        return handed.get() - acknowledged.get() - failed.get();
+    }
+
+    /** For the line that says the broker is back: the records held during the outage go out now. */
+    private static String resent(long held) {
+        // Those in flight at the loss are sent again; idempotence keeps one already written from a second copy.
+        return held == 0 ? "" : "; sending the " + held + " record(s) held during the outage (again, for those in"
+                + " flight at the loss)";
     }
 
     /**

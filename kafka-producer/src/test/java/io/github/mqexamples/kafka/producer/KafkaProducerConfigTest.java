@@ -67,5 +67,31 @@ class KafkaProducerConfigTest {
         assertEquals(true, props.get("enable.idempotence"));
         assertEquals(5_000, props.get("delivery.timeout.ms"));
         assertEquals(5_000, props.get("request.timeout.ms"), "fits in the delivery timeout with linger.ms");
+        assertEquals(5_000, props.get("max.block.ms"), "send() waits for metadata as long as a delivery may take");
+    }
+
+    @Test
+    void sendMayWaitForMetadataAsLongAsTheDeliveryTimeoutNotTenSeconds() {
+        // A broker killed and restarted within --delivery-timeout: send() blocks for the topic's metadata meanwhile,
+        // and must not give up before the timeout the person chose (it once stopped at 10 s of 30).
+        Properties props = KafkaProducerExample.properties(KafkaProducerConfig.builder("k:1", "t").build());
+        assertEquals(30_000, props.get("delivery.timeout.ms"));
+        assertEquals(30_000, props.get("max.block.ms"));
+        assertEquals(10_000, props.get("request.timeout.ms"), "one request still gives up after 10 s, and is retried");
+    }
+
+    @Test
+    void theRecordsNotAcknowledgedAreNamedAsRanges() {
+        AcknowledgedRecords acknowledged = new AcknowledgedRecords();
+        assertEquals("#1-#5", acknowledged.missing(5));
+        for (int n : new int[] {1, 2, 3, 5, 8, 9}) {
+            acknowledged.add(n);
+        }
+        assertEquals("#4, #6-#7, #10", acknowledged.missing(10));
+        assertEquals("#4, #6-#7", acknowledged.missing(9));
+        for (int n = 1; n <= 10; n++) {
+            acknowledged.add(n);
+        }
+        assertEquals("", acknowledged.missing(10));
     }
 }
