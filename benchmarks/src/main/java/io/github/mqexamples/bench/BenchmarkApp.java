@@ -22,7 +22,8 @@ import org.slf4j.Logger;
 /**
  * Runs each of our programs and the brokers' own benchmark tool alternately, several rounds, on the same local
  * brokers with the same settings and a 256 MB heap each, and prints (and writes as Markdown) a table of the
- * medians: msg/s, MB/s, latency p50/p99, and the ratio ours / reference.
+ * medians: msg/s, MB/s, latency p50/p99, and the ratio ours / reference; next to it, the same as SVG charts
+ * ({@link Charts}): throughput with the spread of the rounds, and the latency percentiles p50 to p99.9.
  */
 public final class BenchmarkApp {
 
@@ -98,8 +99,18 @@ public final class BenchmarkApp {
         System.out.println(table);
         Path output = Path.of(v.string("output"));
         Files.createDirectories(output.toAbsolutePath().getParent());
+        // The pictures go next to the table, and the table shows them.
+        String name = output.getFileName().toString().replaceFirst("\\.md$", "");
+        Path throughputChart = output.resolveSibling(name + "-throughput.svg");
+        Files.writeString(throughputChart, Charts.throughput(rows));
+        table += "\n![Throughput, ours against the reference](" + throughputChart.getFileName() + ")\n";
+        if (rows.stream().anyMatch(Row::latency)) {
+            Path latencyChart = output.resolveSibling(name + "-latency.svg");
+            Files.writeString(latencyChart, Charts.latency(rows));
+            table += "\n![Latency percentiles at a fixed rate](" + latencyChart.getFileName() + ")\n";
+        }
         Files.writeString(output, table);
-        log.info("written to {}", output);
+        log.info("written to {}, with its charts next to it", output);
         return 0;
     }
 
@@ -305,7 +316,7 @@ public final class BenchmarkApp {
             double rate = clock.messagesPerSecond();
             log.info("the consumer's own figure: {} msg/s; the queue drained at {} msg/s",
                     String.format(Locale.ROOT, "%.0f", own.msgPerSec()), String.format(Locale.ROOT, "%.0f", rate));
-            return new Measure(rate, rate * size / 1e6, own.p50Ms(), own.p99Ms());
+            return own.withRate(rate, rate * size / 1e6);
         }
     }
 

@@ -7,18 +7,31 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /** One run's numbers; NaN where a tool does not report one. */
-record Measure(double msgPerSec, double mbPerSec, double p50Ms, double p99Ms) {
+record Measure(double msgPerSec, double mbPerSec, double p50Ms, double p95Ms, double p99Ms, double p999Ms) {
 
     private static final Pattern OURS = Pattern.compile(
             "summary: \\d+ messages \\w+ in [\\d.]+ s: ([\\d.]+) msg/s, ([\\d.]+) MB/s"
-                    + "(?:, latency p50 ([\\d.]+) ms p95 [\\d.]+ ms p99 ([\\d.]+) ms)?");
+                    + "(?:, latency p50 ([\\d.]+) ms p95 ([\\d.]+) ms p99 ([\\d.]+) ms(?: p99.9 ([\\d.]+) ms)?)?");
+
+    /** Throughput only. */
+    Measure(double msgPerSec, double mbPerSec) {
+        this(msgPerSec, mbPerSec, Double.NaN, Double.NaN, Double.NaN, Double.NaN);
+    }
+
+    /** The same latencies at another rate. */
+    Measure withRate(double messagesPerSecond, double megabytesPerSecond) {
+        return new Measure(messagesPerSecond, megabytesPerSecond, p50Ms, p95Ms, p99Ms, p999Ms);
+    }
 
     /** The summary line the four programs print. */
     static Measure ours(String output) {
         Matcher m = last(OURS, output);
-        return new Measure(Double.parseDouble(m.group(1)), Double.parseDouble(m.group(2)),
-                m.group(3) == null ? Double.NaN : Double.parseDouble(m.group(3)),
-                m.group(4) == null ? Double.NaN : Double.parseDouble(m.group(4)));
+        return new Measure(Double.parseDouble(m.group(1)), Double.parseDouble(m.group(2)), number(m.group(3)),
+                number(m.group(4)), number(m.group(5)), number(m.group(6)));
+    }
+
+    private static double number(String group) {
+        return group == null ? Double.NaN : Double.parseDouble(group);
     }
 
     /** PerfTest: "sending rate avg: N msg/s" (or receiving), "consumer latency min/median/75th/95th/99th a/b/c/d/e µs". */
@@ -26,22 +39,25 @@ record Measure(double msgPerSec, double mbPerSec, double p50Ms, double p99Ms) {
         Matcher rate = last(Pattern.compile(direction + " rate avg: (\\d+) msg/s"), output);
         double msgs = Double.parseDouble(rate.group(1));
         double p50 = Double.NaN;
+        double p95 = Double.NaN;
         double p99 = Double.NaN;
         Matcher latency = Pattern.compile("consumer latency min/median/75th/95th/99th (\\d+)/(\\d+)/(\\d+)/(\\d+)/(\\d+) µs")
                 .matcher(output);
         while (latency.find()) {
             p50 = Long.parseLong(latency.group(2)) / 1000.0;
+            p95 = Long.parseLong(latency.group(4)) / 1000.0;
             p99 = Long.parseLong(latency.group(5)) / 1000.0;
         }
-        return new Measure(msgs, msgs * size / 1e6, p50, p99);
+        return new Measure(msgs, msgs * size / 1e6, p50, p95, p99, Double.NaN); // PerfTest prints no p99.9
     }
 
-    /** ProducerPerformance: "N records sent, X records/sec (Y MB/sec), ... ms 50th, ... ms 99th, ...". */
+    /** ProducerPerformance: "N records sent, X records/sec (Y MB/sec), ... ms 50th, ... ms 95th, ... ms 99th, ... ms 99.9th". */
     static Measure producerPerformance(String output) {
         Matcher m = last(Pattern.compile("\\d+ records sent, ([\\d.]+) records/sec \\(([\\d.]+) MB/sec\\),"
-                + " [\\d.]+ ms avg latency, [\\d.]+ ms max latency, (\\d+) ms 50th, \\d+ ms 95th, (\\d+) ms 99th"), output);
+                + " [\\d.]+ ms avg latency, [\\d.]+ ms max latency, (\\d+) ms 50th, (\\d+) ms 95th, (\\d+) ms 99th"
+                + "(?:, (\\d+) ms 99.9th)?"), output);
         return new Measure(Double.parseDouble(m.group(1)), Double.parseDouble(m.group(2)) * 1.048576,
-                Double.parseDouble(m.group(3)), Double.parseDouble(m.group(4)));
+                number(m.group(3)), number(m.group(4)), number(m.group(5)), number(m.group(6)));
     }
 
     /**
@@ -52,8 +68,7 @@ record Measure(double msgPerSec, double mbPerSec, double p50Ms, double p99Ms) {
     static Measure consumerPerformance(String output) {
         Matcher m = last(Pattern.compile("^[\\d:. -]+, [\\d:. -]+, [\\d.]+, [\\d.]+, \\d+, [\\d.]+, \\d+, \\d+,"
                 + " ([\\d.]+), ([\\d.]+)", Pattern.MULTILINE), output);
-        return new Measure(Double.parseDouble(m.group(2)), Double.parseDouble(m.group(1)) * 1.048576, Double.NaN,
-                Double.NaN);
+        return new Measure(Double.parseDouble(m.group(2)), Double.parseDouble(m.group(1)) * 1.048576);
     }
 
     private static Matcher last(Pattern pattern, String output) {
@@ -84,7 +99,8 @@ record Measure(double msgPerSec, double mbPerSec, double p50Ms, double p99Ms) {
 
     @Override
     public String toString() {
-        return String.format(Locale.ROOT, "%.0f msg/s, %.2f MB/s, p50 %s ms, p99 %s ms", msgPerSec, mbPerSec,
-                format(p50Ms, "%.2f"), format(p99Ms, "%.2f"));
+        return String.format(Locale.ROOT, "%.0f msg/s, %.2f MB/s, p50 %s ms, p95 %s ms, p99 %s ms, p99.9 %s ms",
+                msgPerSec, mbPerSec, format(p50Ms, "%.2f"), format(p95Ms, "%.2f"), format(p99Ms, "%.2f"),
+                format(p999Ms, "%.2f"));
     }
 }

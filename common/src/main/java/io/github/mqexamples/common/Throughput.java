@@ -126,8 +126,9 @@ public final class Throughput implements AutoCloseable {
                 "summary: %d messages %s in %.2f s: %.0f msg/s, %.2f MB/s", count, what, seconds,
                 seconds == 0 ? 0 : count / seconds, seconds == 0 ? 0 : bytes.get() / seconds / 1e6));
         if (latencies.getTotalCount() > 0) {
-            s.append(String.format(Locale.ROOT, ", latency p50 %.2f ms p95 %.2f ms p99 %.2f ms",
-                    latencyPercentile(50) / 1000.0, latencyPercentile(95) / 1000.0, latencyPercentile(99) / 1000.0));
+            s.append(String.format(Locale.ROOT, ", latency p50 %.2f ms p95 %.2f ms p99 %.2f ms p99.9 %.2f ms",
+                    latencyPercentile(50) / 1000.0, latencyPercentile(95) / 1000.0, latencyPercentile(99) / 1000.0,
+                    latencyPercentile(99.9) / 1000.0));
         }
         return s.toString();
     }
