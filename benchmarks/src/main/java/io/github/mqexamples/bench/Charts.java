@@ -151,8 +151,11 @@ final class Charts {
                 x, y, size, colour, anchor, escape(content));
     }
 
-    /** The tool the scenario compares with, from its name (PerfTest for RabbitMQ, the Kafka tools otherwise). */
+    /** What the scenario compares with, from its name (PerfTest for RabbitMQ, the Kafka tools otherwise). */
     static String referenceName(String scenario) {
+        if (scenario.contains("(reference: the plain consumer")) {
+            return "plain consumer";
+        }
         if (scenario.startsWith("RabbitMQ")) {
             return "PerfTest";
         }

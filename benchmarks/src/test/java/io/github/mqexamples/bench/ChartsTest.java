@@ -35,6 +35,10 @@ class ChartsTest {
         assertTrue(svg.contains(">0.90x<"), "ours / reference: " + svg);
         assertEquals(2, doc.getElementsByTagName("path").getLength(), "a whisker per bar");
         assertTrue(svg.contains(">ProducerPerf.<"), svg);
+        assertEquals("plain consumer", Charts.referenceName("Kafka transactional step: 100000 x 1000 B"
+                + " (reference: the plain consumer, reading only)"));
+        assertEquals("PerfTest", Charts.referenceName("RabbitMQ consumer alone"));
+        assertEquals("ConsumerPerf.", Charts.referenceName("Kafka consumer alone: reading 1000000 x 1000 B"));
     }
 
     @Test
