@@ -112,14 +112,20 @@ public final class LocalRabbitMq implements AutoCloseable {
         try {
             Path home = dataDir == null ? Files.createTempDirectory("mq-examples-rabbitmq-")
                     : Files.createDirectories(dataDir.resolve("rabbitmq"));
-            LocalRabbitMq node = new LocalRabbitMq(home, dataDir == null, amqpPort == 0 ? FreePorts.next() : amqpPort,
-                    managementPort == 0 ? FreePorts.next() : managementPort, tls);
-            node.writeConfig();
-            node.start();
-            return node;
+            return start(home, dataDir == null, amqpPort, managementPort, tls);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
+    }
+
+    /** Configures and starts a node with its files in {@code home}; a port of 0 picks a free one. */
+    private static LocalRabbitMq start(Path home, boolean temporary, int amqpPort, int managementPort, Tls tls)
+            throws IOException {
+        LocalRabbitMq node = new LocalRabbitMq(home, temporary, amqpPort == 0 ? FreePorts.next() : amqpPort,
+                managementPort == 0 ? FreePorts.next() : managementPort, tls);
+        node.writeConfig();
+        node.start();
+        return node;
     }
 
     /**
@@ -136,11 +142,7 @@ public final class LocalRabbitMq implements AutoCloseable {
             Files.writeString(cookieFile, cookie);
             // Erlang refuses a cookie file that others may read.
             Files.setPosixFilePermissions(cookieFile, java.nio.file.attribute.PosixFilePermissions.fromString("r--------"));
-            LocalRabbitMq node = new LocalRabbitMq(home, false, amqpPort == 0 ? FreePorts.next() : amqpPort,
-                    managementPort == 0 ? FreePorts.next() : managementPort, null);
-            node.writeConfig();
-            node.start();
-            return node;
+            return start(home, false, amqpPort, managementPort, null);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
