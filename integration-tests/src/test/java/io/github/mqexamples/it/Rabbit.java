@@ -19,9 +19,11 @@ import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.OptionalLong;
+import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -122,13 +124,31 @@ final class Rabbit {
 
     /** Takes (and acks) every message ready in the queue. */
     static List<GetResponse> drain(String queue) throws Exception {
+        return drain(url(), queue);
+    }
+
+    /**
+     * Takes every message ready in the queue of the broker at {@code url}, and acks them all at the end: an attempt
+     * that fails half-way (a node still recovering) leaves them in the queue for the next.
+     */
+    static List<GetResponse> drain(AmqpUrl url, String queue) throws Exception {
         List<GetResponse> all = new ArrayList<>();
-        try (Connection c = RabbitMqConnections.connect(url(), "test-drain"); Channel ch = c.createChannel()) {
-            for (GetResponse r; (r = ch.basicGet(queue, true)) != null; ) {
+        try (Connection c = RabbitMqConnections.connect(url, "test-drain"); Channel ch = c.createChannel()) {
+            for (GetResponse r; (r = ch.basicGet(queue, false)) != null; ) {
                 all.add(r);
+            }
+            if (!all.isEmpty()) {
+                ch.basicAck(all.get(all.size() - 1).getEnvelope().getDeliveryTag(), true);
             }
         }
         return all;
+    }
+
+    /** The message ids of {@link #drain(AmqpUrl, String)}. */
+    static Set<String> drainIds(AmqpUrl url, String queue) throws Exception {
+        Set<String> ids = new HashSet<>();
+        drain(url, queue).forEach(r -> ids.add(r.getProps().getMessageId()));
+        return ids;
     }
 
     static String body(GetResponse r) {

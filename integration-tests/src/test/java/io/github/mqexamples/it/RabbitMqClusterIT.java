@@ -5,9 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import com.rabbitmq.client.Channel;
 import com.rabbitmq.client.Connection;
-import com.rabbitmq.client.GetResponse;
 import io.github.mqexamples.brokers.LocalRabbitMq;
 import io.github.mqexamples.brokers.LocalRabbitMqCluster;
 import io.github.mqexamples.common.rabbitmq.AmqpUrl;
@@ -173,13 +171,7 @@ class RabbitMqClusterIT {
         cluster.start(2);
         Await.until("all three members online", RUN, () -> Await.orElse(0,
                 () -> list(queueJson(queue), "online").size()) == 3);
-        Set<String> stored = new HashSet<>();
-        try (Connection c = RabbitMqConnections.connect(AmqpUrl.parse(cluster.amqpUrl(), "url"), "check");
-             Channel ch = c.createChannel()) {
-            for (GetResponse r; (r = ch.basicGet(queue, true)) != null; ) {
-                stored.add(r.getProps().getMessageId());
-            }
-        }
+        Set<String> stored = Rabbit.drainIds(AmqpUrl.parse(cluster.amqpUrl(), "url"), queue);
         // Every confirmed message is there. Of those given up on, some may be there too: not confirmed is not the
         // same as refused (a publish the leader had taken may be committed once the majority is back). Nothing else.
         assertTrue(stored.containsAll(confirmed), "confirmed, then lost: " + confirmed.stream()

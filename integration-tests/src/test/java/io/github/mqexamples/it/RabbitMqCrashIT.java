@@ -5,14 +5,8 @@ import static io.github.mqexamples.it.Checks.assertLacks;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import com.rabbitmq.client.Channel;
-import com.rabbitmq.client.Connection;
-import com.rabbitmq.client.GetResponse;
 import io.github.mqexamples.brokers.LocalRabbitMq;
 import io.github.mqexamples.common.rabbitmq.AmqpUrl;
-import io.github.mqexamples.common.rabbitmq.RabbitMqConnections;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.HashSet;
 import java.util.Map;
@@ -35,13 +29,12 @@ class RabbitMqCrashIT {
     static final Pattern RECEIVED = RabbitMqClusterIT.RECEIVED;
     static final Pattern GAVE_UP = Pattern.compile("giving up on '.*' \\(message id ([^)]+)\\) after \\d+ send");
 
-    static Path dataDir;
+    /** Its data in a temporary directory, which a kill and a start keep and close() deletes. */
     static LocalRabbitMq node;
 
     @BeforeAll
-    static void startNode() throws Exception {
-        dataDir = Files.createTempDirectory("mq-examples-crash-");
-        node = LocalRabbitMq.launch(0, 0, dataDir);
+    static void startNode() {
+        node = LocalRabbitMq.launch();
     }
 
     @AfterAll
@@ -49,7 +42,6 @@ class RabbitMqCrashIT {
         if (node != null) {
             node.close();
         }
-        deleteQuietly(dataDir);
     }
 
     @Test
@@ -127,17 +119,8 @@ class RabbitMqCrashIT {
 
         // Nothing confirmed is lost: all of it is in the queue once the node is back (its quorum queue answers only
         // once it has recovered its log, which after a crash takes a while).
-        Set<String> stored = Await.value("the queue answers after the restart", RUN, () -> {
-            Set<String> got = new HashSet<>();
-            try (Connection c = RabbitMqConnections.connect(AmqpUrl.parse(node.amqpUrl(), "url"), "check");
-                 Channel ch = c.createChannel()) {
-                // Unacked: should an attempt fail half-way, what it took goes back to the queue for the next.
-                for (GetResponse r; (r = ch.basicGet(queue, false)) != null; ) {
-                    got.add(r.getProps().getMessageId());
-                }
-            }
-            return got;
-        });
+        Set<String> stored = Await.value("the queue answers after the restart", RUN,
+                () -> Rabbit.drainIds(AmqpUrl.parse(node.amqpUrl(), "url"), queue));
         Set<String> allConfirmed = new HashSet<>(confirmed);
         allConfirmed.addAll(RabbitMqClusterIT.ids(earlier, SENT));
         assertTrue(stored.containsAll(allConfirmed), "confirmed, then lost: " + allConfirmed.stream()
@@ -162,16 +145,5 @@ class RabbitMqCrashIT {
         assertLacks(output, "\tat ");
         assertLacks(output, "ForgivingExceptionHandler");
         assertLacks(output, "DefaultExceptionHandler");
-    }
-
-    private static void deleteQuietly(Path dir) {
-        if (dir == null) {
-            return;
-        }
-        try (var paths = Files.walk(dir)) {
-            paths.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
-        } catch (Exception e) {
-            // best effort
-        }
     }
 }

@@ -75,8 +75,8 @@ public final class LocalRabbitMqCluster implements AutoCloseable {
             }
             return cluster;
         } catch (RuntimeException e) {
+            // Every node that started, now or once it has: the ones in `nodes` too (their futures are complete).
             starting.forEach(s -> s.thenAccept(LocalRabbitMq::close));
-            nodes.forEach(LocalRabbitMq::close);
             Directories.deleteRecursively(dataDir);
             throw e;
         }
