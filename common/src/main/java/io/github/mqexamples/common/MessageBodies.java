@@ -34,4 +34,62 @@ public final class MessageBodies {
         }
         return sized;
     }
+
+    /**
+     * The same bodies as {@link #numbered}, for a producer that sends many: what is the same in every body (the
+     * message, " #", the padding dots) is encoded once, and each body is a copy of that with its number written in.
+     * One array per body, no String, no encoding. A body the template does not fit (the number would reach past
+     * {@code size}, or the message is cut) is built by {@link #numbered} instead.
+     */
+    public static final class Numbered {
+        private final String message;
+        private final int count;
+        private final int size;
+        private final byte[] template; // the message and " #" in UTF-8, then dots up to size (if size is given)
+        private final int numberAt; // where the number goes in the template
+
+        public Numbered(String message, int count, int size) {
+            this.message = message;
+            this.count = count;
+            this.size = size;
+            byte[] prefix = (count == 1 ? message : message + " #").getBytes(StandardCharsets.UTF_8);
+            this.numberAt = prefix.length;
+            this.template = size > 0 ? Arrays.copyOf(prefix, Math.max(size, prefix.length)) : prefix;
+            Arrays.fill(template, prefix.length, template.length, (byte) '.');
+        }
+
+        /** Body {@code number}: equal to {@code MessageBodies.numbered(message, number, count, size)}. */
+        public byte[] body(int number) {
+            if (count == 1 || number < 0) {
+                return numbered(message, number, count, size);
+            }
+            int digits = digits(number);
+            if (size == 0) {
+                byte[] body = Arrays.copyOf(template, numberAt + digits);
+                writeNumber(body, number, digits);
+                return body;
+            }
+            if (numberAt + digits > size) {
+                return numbered(message, number, count, size); // cut: only whole characters
+            }
+            byte[] body = template.clone();
+            writeNumber(body, number, digits);
+            return body;
+        }
+
+        private void writeNumber(byte[] body, int number, int digits) {
+            for (int i = numberAt + digits - 1; i >= numberAt; i--) {
+                body[i] = (byte) ('0' + number % 10);
+                number /= 10;
+            }
+        }
+
+        private static int digits(int number) {
+            int digits = 1;
+            for (int n = number; n >= 10; n /= 10) {
+                digits++;
+            }
+            return digits;
+        }
+    }
 }

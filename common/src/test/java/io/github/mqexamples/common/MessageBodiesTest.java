@@ -36,4 +36,31 @@ class MessageBodiesTest {
         assertEquals("a.", text(MessageBodies.numbered("aéb", 1, 1, 2)));
         assertEquals(2, MessageBodies.numbered("aéb", 1, 1, 2).length);
     }
+
+    @Test
+    void theTemplateBuildsExactlyTheSameBodiesAsNumbered() {
+        // Every case of numbered(): one message, several, padded, exact fit, numbers growing past the size, a cut
+        // through a multi-byte character.
+        for (String message : new String[] {"Hello Kafka!", "x", "grüße 東京", ""}) {
+            for (int count : new int[] {1, 3, 1_000_000}) {
+                for (int size : new int[] {0, 1, 4, 9, 15, 16, 17, 18, 1000}) {
+                    MessageBodies.Numbered bodies = new MessageBodies.Numbered(message, count, size);
+                    for (int number : new int[] {1, 2, 9, 10, 99, 100, 12345, 999_999, 1_000_000}) {
+                        assertEquals(text(MessageBodies.numbered(message, number, count, size)),
+                                text(bodies.body(number)), message + " #" + number + " of " + count + ", size " + size);
+                        assertEquals(MessageBodies.numbered(message, number, count, size).length,
+                                bodies.body(number).length);
+                    }
+                }
+            }
+        }
+    }
+
+    @Test
+    void eachTemplateBodyIsAnArrayOfItsOwn() {
+        MessageBodies.Numbered bodies = new MessageBodies.Numbered("m", 10, 8);
+        byte[] first = bodies.body(1);
+        bodies.body(2);
+        assertEquals("m #1....", text(first));
+    }
 }

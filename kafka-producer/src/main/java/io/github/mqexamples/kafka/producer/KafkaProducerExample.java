@@ -1,5 +1,6 @@
 package io.github.mqexamples.kafka.producer;
 
+import io.github.mqexamples.common.AsciiNumbers;
 import io.github.mqexamples.common.Log;
 import io.github.mqexamples.common.MessageBodies;
 import io.github.mqexamples.common.MessageIds;
@@ -74,6 +75,11 @@ public final class KafkaProducerExample {
         props.put(ProducerConfig.LINGER_MS_CONFIG, config.lingerMs());
         // --batch-size: the most bytes one partition's batch may hold. Larger batches compress better and
         // cost fewer requests; each partition being written holds one batch in memory. 0 disables batching.
+        // 64 KB by default, not Kafka's 16 KB: our keyed records spread over every partition, so at a high rate each
+        // batch fills long before linger.ms and batch.size alone decides how many records a request carries (16 of
+        // 1 KB with 16 KB); the broker's work is mostly per batch, and 64 KB took 1.6x the records per second here
+        // (docs/benchmarks.md). At a low rate nothing changes: linger.ms sends a batch long before it is full. The
+        // price is memory from buffer.memory (32 MB): 64 KB per partition being written, so 512 of them at once.
         props.put(ProducerConfig.BATCH_SIZE_CONFIG, config.batchSize());
         // --compression: whole batches are compressed by the producer, stored compressed by the broker and
         // decompressed by the consumer: less network and disk for some CPU. zstd and lz4 are good defaults for
@@ -174,29 +180,35 @@ public final class KafkaProducerExample {
      */
     private void sendRecords(KafkaProducer<String, byte[]> producer, Pacer pacer, Throughput throughput)
             throws InterruptedException {
+        // What is the same in every value (the message, the padding) is encoded once; each value is a copy of it
+        // with its number written in.
+        MessageBodies.Numbered values = new MessageBodies.Numbered(config.message(), config.count(), config.size());
         for (int i = next.getAndIncrement(); i <= config.count() && failed.get() == 0; i = next.getAndIncrement()) {
             // Records with the same key go to the same partition, and so keep their order (with --threads, the
             // order in which the threads happened to call send()).
-            String key = config.key() != null ? config.key() : "key-" + i;
-            byte[] value = MessageBodies.numbered(config.message(), i, config.count(), config.size());
-            ProducerRecord<String, byte[]> record = new ProducerRecord<>(config.topic(), key, value);
+            ProducerRecord<String, byte[]> record = new ProducerRecord<>(config.topic(), key(i), values.body(i));
             // A unique id per record: a consumer skips a record it has already applied (read again after a
             // crash before its commit). Idempotence covers the producer's retries; this id, the consumer side.
-            record.headers().add(KafkaDelivery.MESSAGE_ID_HEADER, utf8(MessageIds.next()));
+            // (Written as the bytes of its text, with no String in between: this loop runs for every record.)
+            record.headers().add(KafkaDelivery.MESSAGE_ID_HEADER, MessageIds.nextBytes());
             // --rate: wait for this record's turn before the send time is taken (the wait is not latency).
             pacer.await();
             // For end-to-end latency: the consumer subtracts this from the time it reads the record.
-            record.headers().add(Throughput.SENT_AT_HEADER, utf8(Long.toString(Throughput.nowMicros())));
+            record.headers().add(Throughput.SENT_AT_HEADER, AsciiNumbers.decimal(Throughput.nowMicros()));
             handed.incrementAndGet();
             int number = i;
+            int size = record.value().length;
             // send() is asynchronous: it adds the record to a batch and calls back once the cluster answered.
+            // The callback keeps only the record's number, not its value: up to buffer.memory (32 MB) of records
+            // wait for their answer, and a callback holding each value would keep as much again alive, for the
+            // garbage collector to copy. The rare line that shows the value builds it again from the number.
             producer.send(record, (metadata, exception) -> {
                 if (exception == null) {
                     acknowledged.incrementAndGet();
                     acknowledgedNumbers.add(number);
-                    throughput.record(value.length, 0);
+                    throughput.record(size, 0);
                     if (config.logMessages()) {
-                        log.info("sent key={} value='{}' partition={} offset={}", key, text(value),
+                        log.info("sent key={} value='{}' partition={} offset={}", key(number), text(values.body(number)),
                                 metadata.partition(), metadata.offset());
                     }
                 } else if (KafkaErrors.isFatal(exception)) {
@@ -207,13 +219,19 @@ public final class KafkaProducerExample {
                     // The producer has already retried what was retriable (until delivery.timeout.ms);
                     // an exception here is final for this record.
                     failed.incrementAndGet();
-                    log.error("could not send key={} value='{}': {}", key, text(value), exception.toString());
+                    log.error("could not send key={} value='{}': {}", key(number), text(values.body(number)),
+                            exception.toString());
                 }
             });
             if (!config.interval().isZero() && i < config.count()) {
                 Thread.sleep(config.interval().toMillis());
             }
         }
+    }
+
+    /** Record {@code number}'s key: --key, or key-1, key-2, ... (one per record). */
+    private String key(int number) {
+        return config.key() != null ? config.key() : "key-" + number;
     }
 
     /** Records handed to send() and not answered yet: in a batch, in flight, or in a send() waiting for metadata. */
@@ -256,10 +274,6 @@ public final class KafkaProducerExample {
         } finally {
             admin.close(Duration.ofSeconds(2)); // an unreachable cluster's pending calls are not waited for
         }
-    }
-
-    private static byte[] utf8(String text) {
-        return text.getBytes(StandardCharsets.UTF_8);
     }
 
     private static String text(byte[] value) {
