@@ -56,7 +56,7 @@ public final class Deduplicator {
     }
 
     /** The id {@link #high} and {@link #low} were parsed from: markDone after alreadyDone does not parse again. */
-    private String lastParsed;
+    private Object lastParsed;
 
     /** Marks {@code id} as applied, after its effect has happened. */
     public synchronized void markDone(String id) {
@@ -68,6 +68,33 @@ public final class Deduplicator {
         } else {
             others.put(id, Boolean.TRUE);
         }
+    }
+
+    /**
+     * {@link #alreadyDone(String)} for an id as the UTF-8 bytes of its text, as a Kafka header holds it: the usual form is
+     * read straight into its two numbers, with no String made for it.
+     */
+    public synchronized boolean alreadyDoneUtf8(byte[] id) {
+        if (id == null) {
+            return false;
+        }
+        return parsed(id) ? uuids.contains(high, low) : others.containsKey(text(id));
+    }
+
+    /** {@link #markDone(String)} for an id as the bytes of its text. */
+    public synchronized void markDoneUtf8(byte[] id) {
+        if (id == null) {
+            return;
+        }
+        if (parsed(id)) {
+            uuids.add(high, low);
+        } else {
+            others.put(text(id), Boolean.TRUE);
+        }
+    }
+
+    private static String text(byte[] id) {
+        return new String(id, java.nio.charset.StandardCharsets.UTF_8);
     }
 
     public synchronized int size() {
@@ -113,6 +140,39 @@ public final class Deduplicator {
             }
             char c = id.charAt(i);
             int digit = c < 128 ? HEX_DIGIT[c] : -1;
+            if (digit < 0) {
+                return false;
+            }
+            if (i < 19) {
+                h = h << 4 | digit;
+            } else {
+                l = l << 4 | digit;
+            }
+        }
+        if (h == 0 && l == 0) {
+            return false;
+        }
+        high = h;
+        low = l;
+        lastParsed = id;
+        return true;
+    }
+
+    /** {@link #parsed(String)} for the id's text as bytes (any byte outside 0-9, a-f and the dashes: not this form). */
+    private boolean parsed(byte[] id) {
+        if (id == lastParsed) {
+            return true;
+        }
+        if (id.length != 36 || id[8] != '-' || id[13] != '-' || id[18] != '-' || id[23] != '-') {
+            return false;
+        }
+        long h = 0;
+        long l = 0;
+        for (int i = 0; i < 36; i++) {
+            if (i == 8 || i == 13 || i == 18 || i == 23) {
+                continue;
+            }
+            int digit = id[i] >= 0 ? HEX_DIGIT[id[i]] : -1;
             if (digit < 0) {
                 return false;
             }

@@ -45,6 +45,11 @@ public record SimulatedWork(Duration work, Pattern failOn, int failAttempts) {
         return new SimulatedWork(Duration.ZERO, null, 0);
     }
 
+    /** Whether {@link #process} reads the body (--fail-on matches it); otherwise it may be given null. */
+    public boolean readsBody() {
+        return failOn != null;
+    }
+
     /** True when attempt number {@code attempt} (1 = first delivery) of {@code body} is set to fail. */
     public boolean failsOn(String body, int attempt) {
         return failOn != null && failOn.matcher(body).find() && (failAttempts == 0 || attempt <= failAttempts);

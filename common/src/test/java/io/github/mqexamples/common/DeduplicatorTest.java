@@ -106,4 +106,19 @@ class DeduplicatorTest {
             assertTrue(done.alreadyDone(recent));
         }
     }
+
+    @Test
+    void anIdAsBytesIsTheSameIdAsItsText() {
+        Deduplicator done = new Deduplicator(10);
+        String uuid = "0f8fad5b-d9cb-469f-a165-70867728950e";
+        done.markDoneUtf8(uuid.getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+        assertTrue(done.alreadyDone(uuid));
+        done.markDone("order-7");
+        assertTrue(done.alreadyDoneUtf8("order-7".getBytes(java.nio.charset.StandardCharsets.UTF_8)));
+        // Other spellings of the same number are other ids, as with text.
+        assertFalse(done.alreadyDoneUtf8(uuid.toUpperCase().getBytes(java.nio.charset.StandardCharsets.US_ASCII)));
+        assertFalse(done.alreadyDoneUtf8(null));
+        assertFalse(done.alreadyDoneUtf8("0f8fad5b-d9cb-469f-a165-70867728950\u00e9".getBytes(java.nio.charset.StandardCharsets.UTF_8)));
+        assertEquals(2, done.size());
+    }
 }

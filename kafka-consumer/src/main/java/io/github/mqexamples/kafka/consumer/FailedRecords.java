@@ -8,6 +8,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Properties;
 import java.util.concurrent.ExecutionException;
+import java.util.function.Supplier;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.TopicDescription;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
@@ -37,17 +38,27 @@ final class FailedRecords implements AutoCloseable {
 
     private final KafkaConsumerConfig config;
     private final Logger log;
-    private final Producer<String, byte[]> producer;
+    private final Supplier<Producer<String, byte[]>> newProducer;
+    /** Made at the first failure: a run in which nothing fails starts no producer (no thread, no connections). */
+    private Producer<String, byte[]> producer;
 
     FailedRecords(KafkaConsumerConfig config, Logger log) {
-        this(config, log, new KafkaProducer<>(producerProperties(config.bootstrapServers(), config.client())));
+        this(config, log, () -> new KafkaProducer<>(producerProperties(config.bootstrapServers(), config.client())));
     }
 
     /** With another producer: a MockProducer in the unit test. */
-    FailedRecords(KafkaConsumerConfig config, Logger log, Producer<String, byte[]> producer) {
+    FailedRecords(KafkaConsumerConfig config, Logger log, Supplier<Producer<String, byte[]>> newProducer) {
         this.config = config;
         this.log = log;
-        this.producer = producer;
+        this.newProducer = newProducer;
+    }
+
+    /** The producer for .retry and .dlt; the members of a process share it (a KafkaProducer is thread-safe). */
+    private synchronized Producer<String, byte[]> producer() {
+        if (producer == null) {
+            producer = newProducer.get();
+        }
+        return producer;
     }
 
     static Properties producerProperties(String bootstrapServers, KafkaClientConfig client) {
@@ -146,12 +157,14 @@ final class FailedRecords implements AutoCloseable {
             RetryHeaders.set(headers, RetryHeaders.ATTEMPTS, attempt);
         }
         // Same key: the copy lands in the partition of the retry/dead-letter topic its key maps to.
-        producer.send(new ProducerRecord<>(target, null, record.key(), record.value(), headers)).get();
+        producer().send(new ProducerRecord<>(target, null, record.key(), record.value(), headers)).get();
         return outcome;
     }
 
     @Override
-    public void close() {
-        producer.close(Duration.ofSeconds(5));
+    public synchronized void close() {
+        if (producer != null) {
+            producer.close(Duration.ofSeconds(5));
+        }
     }
 }

@@ -79,10 +79,10 @@ public final class KafkaConsumerApp {
         KafkaConsumerConfig config = config(values);
         announce(config.client());
         if (config.concurrency() > 1) {
-            var members = new ConsumerThreads(config, record -> { });
+            var members = new ConsumerThreads(config, Processor.NONE);
             GracefulShutdown.run(members::run, members::stop, GRACE);
         } else {
-            var consumer = new KafkaConsumerExample(config, record -> { });
+            var consumer = new KafkaConsumerExample(config, Processor.NONE);
             GracefulShutdown.run(consumer::run, consumer::stop, GRACE);
         }
         return 0;

@@ -36,6 +36,8 @@ public final class KafkaConsumerExample {
     private SharedByMembers shared;
     private int count;
     private int duplicatesSkipped;
+    /** Whether anything reads a record's text: the log line, --fail-on, a processor other than the program's own. */
+    private final boolean readsValue;
 
     public KafkaConsumerExample(KafkaConsumerConfig config, Processor processor) {
         this(config, processor, "kafka-consumer", () -> { });
@@ -48,6 +50,7 @@ public final class KafkaConsumerExample {
         this.name = name;
         this.limitReached = limitReached;
         this.log = Log.forProgram(name);
+        this.readsValue = config.logMessages() || config.work().readsBody() || processor != Processor.NONE;
     }
 
     static Properties properties(KafkaConsumerConfig config, String clientId) {
@@ -165,7 +168,7 @@ public final class KafkaConsumerExample {
                     return;
                 }
                 process(record, headers);
-                processed.done(record);
+                processed.done(partition, record.offset());
                 count++;
                 if (taken == config.maxMessages()) { // the process's last record (0, the default, is never reached)
                     stopping = true;
@@ -179,9 +182,15 @@ public final class KafkaConsumerExample {
     /** Processes one record; a failure is handed over to .retry or .dlt. Returns when the record is done with. */
     private void process(ConsumerRecord<String, byte[]> raw, RetryHeaders.Read headers) throws Exception {
         int attempt = headers.attempt();
-        String value;
+        String value = null;
         try {
-            value = StrictUtf8.decode(raw.value());
+            if (readsValue) {
+                value = StrictUtf8.decode(raw.value());
+            } else {
+                // Nothing reads the text, so no String is made (it would copy every value once more); the bytes are
+                // still checked: a value that is not text is a bad record whether or not anyone reads it.
+                StrictUtf8.check(raw.value());
+            }
         } catch (CharacterCodingException e) {
             shared.failed.undecodable(raw, attempt, e);
             return;
@@ -190,21 +199,24 @@ public final class KafkaConsumerExample {
             log.info("received topic={} partition={} offset={} key={} value='{}'{}", raw.topic(), raw.partition(),
                     raw.offset(), raw.key(), value, headers.ofAttempts(config.maxAttempts()));
         }
-        if (shared.applied.alreadyDone(headers.messageId())) { // read again (a crash or rebalance before the commit)
+        // By the id's bytes, as the header holds them (the usual form is read straight into its 128 bits).
+        if (shared.applied.alreadyDoneUtf8(headers.messageIdBytes())) { // read again (a crash or rebalance before the commit)
             duplicatesSkipped++;
             log.info("skipped duplicate message-id={}: already applied", headers.messageId());
             return;
         }
         try {
             config.work().process(value, attempt);
-            processor.process(StrictUtf8.withValue(raw, value));
+            if (processor != Processor.NONE) {
+                processor.process(StrictUtf8.withValue(raw, value));
+            }
         } catch (InterruptedException e) {
             throw e;
         } catch (Exception e) {
             shared.failed.failed(raw, attempt, e); // its copy is safe in .retry or .dlt once this returns
             return;
         }
-        shared.applied.markDone(headers.messageId());
+        shared.applied.markDoneUtf8(headers.messageIdBytes());
         shared.throughput.record(raw.value().length, headers.sentAtMicros());
     }
 

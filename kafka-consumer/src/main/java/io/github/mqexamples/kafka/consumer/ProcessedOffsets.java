@@ -18,12 +18,18 @@ import org.slf4j.Logger;
  */
 final class ProcessedOffsets {
 
-    private final Map<TopicPartition, OffsetAndMetadata> pending = new HashMap<>();
+    /** Per partition, the next offset to read, in an array of one that each record overwrites: nothing to allocate. */
+    private final Map<TopicPartition, long[]> pending = new HashMap<>();
     private long lastCommitNanos = System.nanoTime();
 
     /** {@code record} is done with (processed, skipped or handed over): the next commit includes it. */
     void done(ConsumerRecord<?, ?> record) {
-        pending.put(new TopicPartition(record.topic(), record.partition()), new OffsetAndMetadata(record.offset() + 1));
+        done(new TopicPartition(record.topic(), record.partition()), record.offset());
+    }
+
+    /** The record at {@code offset} of {@code partition} is done with; called for every record, so it allocates nothing. */
+    void done(TopicPartition partition, long offset) {
+        pending.computeIfAbsent(partition, p -> new long[1])[0] = offset + 1;
     }
 
     boolean isEmpty() {
@@ -44,7 +50,9 @@ final class ProcessedOffsets {
 
     /** A copy of what the next commit should store; they stay pending until {@link #clear()}. */
     Map<TopicPartition, OffsetAndMetadata> toCommit() {
-        return new HashMap<>(pending);
+        Map<TopicPartition, OffsetAndMetadata> offsets = new HashMap<>();
+        pending.forEach((partition, next) -> offsets.put(partition, new OffsetAndMetadata(next[0])));
+        return offsets;
     }
 
     /** {@code offsets} were committed: no longer pending; said on {@code line} (null = not at all). */

@@ -1,5 +1,6 @@
 package io.github.mqexamples.kafka.consumer;
 
+import io.github.mqexamples.common.AsciiNumbers;
 import io.github.mqexamples.common.Throughput;
 import io.github.mqexamples.common.kafka.KafkaDelivery;
 import java.nio.charset.StandardCharsets;
@@ -33,29 +34,37 @@ public final class RetryHeaders {
 
     /**
      * The headers the consumer acts on, read in one pass over a record's headers (four lookups by name would walk
-     * them four times, for every record). As with {@link Headers#lastHeader}, the last header of a name wins.
+     * them four times, for every record), and straight from their bytes: the id stays bytes (the de-duplication
+     * reads it as such), the numbers are parsed from their digits. As with {@link Headers#lastHeader}, the last
+     * header of a name wins.
      *
+     * @param messageIdBytes the producer's message id as the bytes of its text, or null
      * @param attempt 1 unless the record is a retry copy
      * @param dueAt   epoch ms before which a retry copy is not processed; 0 = now
      * @param sentAtMicros when the producer sent it (for latency); 0 = unknown
      */
-    public record Read(String messageId, int attempt, long dueAt, long sentAtMicros) {
+    public record Read(byte[] messageIdBytes, int attempt, long dueAt, long sentAtMicros) {
 
         public static Read from(Headers headers) {
-            String messageId = null;
+            byte[] messageId = null;
             long attempt = 1;
             long dueAt = 0;
             long sentAt = 0;
             for (Header h : headers) {
                 switch (h.key()) {
-                    case KafkaDelivery.MESSAGE_ID_HEADER -> messageId = text(h);
-                    case ATTEMPT -> attempt = number(h, 1);
-                    case DUE_AT -> dueAt = number(h, 0);
-                    case Throughput.SENT_AT_HEADER -> sentAt = number(h, 0);
+                    case KafkaDelivery.MESSAGE_ID_HEADER -> messageId = h.value();
+                    case ATTEMPT -> attempt = AsciiNumbers.parse(h.value(), 1);
+                    case DUE_AT -> dueAt = AsciiNumbers.parse(h.value(), 0);
+                    case Throughput.SENT_AT_HEADER -> sentAt = AsciiNumbers.parse(h.value(), 0);
                     default -> { }
                 }
             }
             return new Read(messageId, (int) Math.max(1, Math.min(Integer.MAX_VALUE, attempt)), dueAt, sentAt);
+        }
+
+        /** The message id as text (for a log line), or null. */
+        public String messageId() {
+            return messageIdBytes == null ? null : new String(messageIdBytes, StandardCharsets.UTF_8);
         }
 
         /** For the log line of a retry: " (attempt 2 of 3)"; "" for a first attempt. */
@@ -80,12 +89,7 @@ public final class RetryHeaders {
     }
 
     private static long number(Header h, long absent) {
-        String v = text(h);
-        try {
-            return v == null ? absent : Long.parseLong(v);
-        } catch (NumberFormatException e) {
-            return absent; // a header someone else wrote: treat as absent rather than fail the record
-        }
+        return AsciiNumbers.parse(h.value(), absent); // a header someone else wrote: absent rather than a failure
     }
 
     static void set(Headers headers, String name, Object value) {

@@ -1,6 +1,9 @@
 package io.github.mqexamples.kafka.consumer;
 
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
 import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
 import java.nio.charset.CharacterCodingException;
 import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
@@ -28,6 +31,36 @@ final class StrictUtf8 {
         if (text.indexOf('\uFFFD') < 0) {
             return text;
         }
+        return strictly(bytes);
+    }
+
+    /**
+     * Checks that {@code bytes} are UTF-8 text (null passes) without decoding them into a String: for a consumer
+     * that does not read the text, which would otherwise copy every value once more. Plain ASCII, the usual case,
+     * is checked eight bytes at a time (no byte has its top bit set); anything else goes through the strict decoder.
+     */
+    static void check(byte[] bytes) throws CharacterCodingException {
+        if (bytes == null) {
+            return;
+        }
+        int i = 0;
+        for (; i + Long.BYTES <= bytes.length; i += Long.BYTES) {
+            if (((long) LONGS.get(bytes, i) & 0x8080808080808080L) != 0) {
+                strictly(bytes);
+                return;
+            }
+        }
+        for (; i < bytes.length; i++) {
+            if (bytes[i] < 0) {
+                strictly(bytes);
+                return;
+            }
+        }
+    }
+
+    private static final VarHandle LONGS = MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.nativeOrder());
+
+    private static String strictly(byte[] bytes) throws CharacterCodingException {
         return StandardCharsets.UTF_8.newDecoder()
                 .onMalformedInput(CodingErrorAction.REPORT)
                 .onUnmappableCharacter(CodingErrorAction.REPORT)

@@ -21,7 +21,7 @@ class FailedRecordsTest {
     final MockProducer<String, byte[]> producer = new MockProducer<>(true, null, new StringSerializer(),
             new ByteArraySerializer());
     final FailedRecords failed = new FailedRecords(KafkaConsumerConfig.builder("unused:9092", "orders", "g")
-            .maxAttempts(3).retryDelay(Duration.ofSeconds(5)).build(), Log.forProgram("test"), producer);
+            .maxAttempts(3).retryDelay(Duration.ofSeconds(5)).build(), Log.forProgram("test"), () -> producer);
 
     static ConsumerRecord<String, byte[]> record(String topic, long offset, Headers carried) {
         ConsumerRecord<String, byte[]> r = new ConsumerRecord<>(topic, 1, offset, "key-7", new byte[] {'x'});

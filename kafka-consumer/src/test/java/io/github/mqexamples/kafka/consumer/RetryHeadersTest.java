@@ -23,7 +23,10 @@ class RetryHeadersTest {
     void aRecordAsTheProducerSentItIsAFirstAttemptDueNow() {
         RetryHeaders.Read read = RetryHeaders.Read.from(headers(KafkaDelivery.MESSAGE_ID_HEADER, "id-1",
                 Throughput.SENT_AT_HEADER, "123"));
-        assertEquals(new RetryHeaders.Read("id-1", 1, 0, 123), read);
+        assertEquals("id-1", read.messageId());
+        assertEquals(1, read.attempt());
+        assertEquals(0, read.dueAt());
+        assertEquals(123, read.sentAtMicros());
         assertEquals("", read.ofAttempts(3));
     }
 

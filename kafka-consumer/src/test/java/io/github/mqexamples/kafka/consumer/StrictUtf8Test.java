@@ -41,4 +41,19 @@ class StrictUtf8Test {
         assertEquals("t-2@7 k=v h", decoded.topic() + "-" + decoded.partition() + "@" + decoded.offset() + " "
                 + decoded.key() + "=" + decoded.value() + " " + decoded.headers().lastHeader("h").key());
     }
+
+    @Test
+    void checkingAcceptsWhatDecodingAcceptsAndRefusesWhatItRefuses() throws Exception {
+        for (String text : new String[] {"", "a", "Hello Kafka! #1", "Hello Kafka! #1".repeat(70), "grüße, 東京",
+                "ascii for more than eight bytes, then ü", "a\uFFFDb"}) {
+            StrictUtf8.check(text.getBytes(StandardCharsets.UTF_8));
+        }
+        StrictUtf8.check(null);
+        byte[] longAsciiThenBad = ("x".repeat(100) + "y").getBytes(StandardCharsets.UTF_8);
+        longAsciiThenBad[100] = (byte) 0xC3; // a lead byte with nothing after it
+        for (byte[] bad : new byte[][] {{'a', (byte) 0xC3}, {(byte) 0xFF, (byte) 0xFE}, longAsciiThenBad,
+                {'1', '2', '3', '4', '5', '6', '7', '8', (byte) 0x80}}) {
+            assertThrows(CharacterCodingException.class, () -> StrictUtf8.check(bad));
+        }
+    }
 }
