@@ -31,7 +31,7 @@ public final class KafkaProducerApp {
                     + " (for long runs)")
             .add("interval", "KAFKA_SEND_INTERVAL", "0ms", "pause between two records, e.g. 100ms: a slow stream to watch")
             .add("linger-ms", "KAFKA_LINGER_MS", "5", "linger.ms: how long a batch waits for more records before it is sent")
-            .add("batch-size", "KAFKA_BATCH_SIZE", "16384", "batch.size: the most bytes of records per partition in one batch")
+            .add("batch-size", "KAFKA_BATCH_SIZE", "65536", "batch.size: the most bytes of records per partition in one batch")
             .add("compression", "KAFKA_COMPRESSION", "none", "compression.type: none, gzip, snappy, lz4 or zstd")
             .add("delivery-timeout", "KAFKA_DELIVERY_TIMEOUT", "30s", "delivery.timeout.ms: how long a send may take, retries included")
             .add("threads", "KAFKA_PRODUCER_THREADS", "1", "threads sending at once, sharing one producer, the record"

@@ -30,7 +30,7 @@ public record KafkaProducerConfig(String bootstrapServers, String topic, int par
         private String key;
         private Duration interval = Duration.ZERO;
         private int lingerMs = 5;
-        private int batchSize = 16_384;
+        private int batchSize = 65_536;
         private Compression compression = Compression.NONE;
         private Duration deliveryTimeout = Duration.ofSeconds(30);
         private int threads = 1;
