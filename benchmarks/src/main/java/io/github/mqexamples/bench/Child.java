@@ -16,6 +16,8 @@ final class Child {
     private final String name;
     private final Process process;
     private final Path output;
+    private final long startNanos = System.nanoTime();
+    private long endNanos;
 
     private Child(String name, Process process, Path output) {
         this.name = name;
@@ -62,10 +64,27 @@ final class Child {
             process.destroyForcibly();
             throw new IllegalStateException(name + " did not finish within " + timeout + ":\n" + tail());
         }
+        endNanos = System.nanoTime();
         if (process.exitValue() != 0) {
             throw new IllegalStateException(name + " exited with " + process.exitValue() + ":\n" + tail());
         }
         return output();
+    }
+
+    /**
+     * Seconds from starting the JVM to its exit, as a person timing the command sees it: JVM start, connecting,
+     * the work, closing (after {@link #await}; measured from here, so it includes starting the process).
+     */
+    double seconds() {
+        return (endNanos - startNanos) / 1e9;
+    }
+
+    /** Runs a program to its end and measures it: its own figures ({@code parse}) and its whole-process time. */
+    static Measure timed(String name, List<String> command, Duration timeout,
+            java.util.function.Function<String, Measure> parse) throws Exception {
+        Child child = start(name, command);
+        String output = child.await(timeout);
+        return parse.apply(output).withProcessSeconds(child.seconds());
     }
 
     private String tail() throws IOException {

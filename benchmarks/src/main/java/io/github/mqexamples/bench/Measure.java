@@ -6,8 +6,16 @@ import java.util.function.ToDoubleFunction;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
-/** One run's numbers; NaN where a tool does not report one. */
-record Measure(double msgPerSec, double mbPerSec, double p50Ms, double p95Ms, double p99Ms, double p999Ms) {
+/**
+ * One run's numbers; NaN where a tool does not report one. {@code processSeconds}: the whole process, from JVM start
+ * to exit, where it was measured.
+ */
+record Measure(double msgPerSec, double mbPerSec, double p50Ms, double p95Ms, double p99Ms, double p999Ms,
+        double processSeconds) {
+
+    Measure(double msgPerSec, double mbPerSec, double p50Ms, double p95Ms, double p99Ms, double p999Ms) {
+        this(msgPerSec, mbPerSec, p50Ms, p95Ms, p99Ms, p999Ms, Double.NaN);
+    }
 
     private static final Pattern OURS = Pattern.compile(
             "summary: \\d+ messages \\w+ in [\\d.]+ s: ([\\d.]+) msg/s, ([\\d.]+) MB/s"
@@ -20,7 +28,11 @@ record Measure(double msgPerSec, double mbPerSec, double p50Ms, double p95Ms, do
 
     /** The same latencies at another rate. */
     Measure withRate(double messagesPerSecond, double megabytesPerSecond) {
-        return new Measure(messagesPerSecond, megabytesPerSecond, p50Ms, p95Ms, p99Ms, p999Ms);
+        return new Measure(messagesPerSecond, megabytesPerSecond, p50Ms, p95Ms, p99Ms, p999Ms, processSeconds);
+    }
+
+    Measure withProcessSeconds(double seconds) {
+        return new Measure(msgPerSec, mbPerSec, p50Ms, p95Ms, p99Ms, p999Ms, seconds);
     }
 
     /** The summary line the four programs print. */
@@ -99,8 +111,8 @@ record Measure(double msgPerSec, double mbPerSec, double p50Ms, double p95Ms, do
 
     @Override
     public String toString() {
-        return String.format(Locale.ROOT, "%.0f msg/s, %.2f MB/s, p50 %s ms, p95 %s ms, p99 %s ms, p99.9 %s ms",
-                msgPerSec, mbPerSec, format(p50Ms, "%.2f"), format(p95Ms, "%.2f"), format(p99Ms, "%.2f"),
-                format(p999Ms, "%.2f"));
+        return String.format(Locale.ROOT, "%.0f msg/s, %.2f MB/s, p50 %s ms, p95 %s ms, p99 %s ms, p99.9 %s ms,"
+                + " whole process %s s", msgPerSec, mbPerSec, format(p50Ms, "%.2f"), format(p95Ms, "%.2f"),
+                format(p99Ms, "%.2f"), format(p999Ms, "%.2f"), format(processSeconds, "%.2f"));
     }
 }
