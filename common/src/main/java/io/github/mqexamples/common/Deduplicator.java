@@ -166,22 +166,18 @@ public final class Deduplicator {
         if (id.length != 36 || id[8] != '-' || id[13] != '-' || id[18] != '-' || id[23] != '-') {
             return false;
         }
-        long h = 0;
-        long l = 0;
-        for (int i = 0; i < 36; i++) {
-            if (i == 8 || i == 13 || i == 18 || i == 23) {
-                continue;
-            }
-            int digit = id[i] >= 0 ? HEX_DIGIT[id[i]] : -1;
-            if (digit < 0) {
-                return false;
-            }
-            if (i < 19) {
-                h = h << 4 | digit;
-            } else {
-                l = l << 4 | digit;
-            }
+        // The five groups of digits, each without a branch per digit: a byte that is not a digit shows up as a
+        // negative group.
+        long g1 = hex(id, 0, 8);
+        long g2 = hex(id, 9, 13);
+        long g3 = hex(id, 14, 18);
+        long g4 = hex(id, 19, 23);
+        long g5 = hex(id, 24, 36);
+        if ((g1 | g2 | g3 | g4 | g5) < 0) {
+            return false;
         }
+        long h = g1 << 32 | g2 << 16 | g3;
+        long l = g4 << 48 | g5;
         if (h == 0 && l == 0) {
             return false;
         }
@@ -189,6 +185,28 @@ public final class Deduplicator {
         low = l;
         lastParsed = id;
         return true;
+    }
+
+    /** The hex digits id[from, to) as a number (at most 12 digits), or a negative number if one is not a digit. */
+    private static long hex(byte[] id, int from, int to) {
+        long value = 0;
+        long invalid = 0;
+        for (int i = from; i < to; i++) {
+            long digit = HEX_DIGIT_OF_BYTE[id[i] & 0xFF];
+            value = value << 4 | (digit & 0xF);
+            invalid |= digit;
+        }
+        return invalid < 0 ? -1 : value;
+    }
+
+    /** {@link #HEX_DIGIT} for any byte: -1 for everything but 0-9 and a-f. */
+    private static final byte[] HEX_DIGIT_OF_BYTE = new byte[256];
+
+    static {
+        java.util.Arrays.fill(HEX_DIGIT_OF_BYTE, (byte) -1);
+        for (int i = 0; i < 16; i++) {
+            HEX_DIGIT_OF_BYTE["0123456789abcdef".charAt(i)] = (byte) i;
+        }
     }
 
     /**

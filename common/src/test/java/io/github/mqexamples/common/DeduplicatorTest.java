@@ -121,4 +121,24 @@ class DeduplicatorTest {
         assertFalse(done.alreadyDoneUtf8("0f8fad5b-d9cb-469f-a165-70867728950\u00e9".getBytes(java.nio.charset.StandardCharsets.UTF_8)));
         assertEquals(2, done.size());
     }
+
+    @Test
+    void everyUuidAsBytesIsFoundAsTextAndEveryOtherSpellingIsAnotherId() {
+        Deduplicator done = new Deduplicator(20_000);
+        Random random = new Random(7);
+        for (int i = 0; i < 5_000; i++) {
+            String id = new UUID(random.nextLong(), random.nextLong()).toString();
+            done.markDoneUtf8(id.getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+            assertTrue(done.alreadyDone(id), id);
+            // One character changed to something that is not a lowercase hex digit: a different id, not yet done.
+            char[] other = id.toCharArray();
+            int at = random.nextInt(36);
+            if (other[at] != '-') {
+                other[at] = "AFgz/:@`".charAt(random.nextInt(8));
+                assertFalse(done.alreadyDoneUtf8(new String(other).getBytes(java.nio.charset.StandardCharsets.US_ASCII)),
+                        new String(other));
+            }
+        }
+        assertEquals(5_000, done.size());
+    }
 }
