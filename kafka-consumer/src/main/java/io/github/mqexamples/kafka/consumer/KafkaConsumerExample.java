@@ -199,8 +199,8 @@ public final class KafkaConsumerExample {
             log.info("received topic={} partition={} offset={} key={} value='{}'{}", raw.topic(), raw.partition(),
                     raw.offset(), raw.key(), value, headers.ofAttempts(config.maxAttempts()));
         }
-        // By the id's bytes, as the header holds them (the usual form is read straight into its 128 bits).
-        if (shared.applied.alreadyDoneUtf8(headers.messageIdBytes())) { // read again (a crash or rebalance before the commit)
+        // Read again (a crash or rebalance before the commit)? By the id's bytes, as the header holds them.
+        if (shared.applied.alreadyDoneUtf8(headers.messageIdBytes())) {
             duplicatesSkipped++;
             log.info("skipped duplicate message-id={}: already applied", headers.messageId());
             return;
