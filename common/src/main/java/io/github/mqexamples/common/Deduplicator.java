@@ -109,7 +109,8 @@ public final class Deduplicator {
     private long high;
     private long low;
 
-    private static final byte[] HEX_DIGIT = new byte[128];
+    /** The value of each lowercase hex digit by its code (0-255); -1 for everything else. */
+    private static final byte[] HEX_DIGIT = new byte[256];
 
     static {
         java.util.Arrays.fill(HEX_DIGIT, (byte) -1);
@@ -139,7 +140,7 @@ public final class Deduplicator {
                 continue;
             }
             char c = id.charAt(i);
-            int digit = c < 128 ? HEX_DIGIT[c] : -1;
+            int digit = c < 256 ? HEX_DIGIT[c] : -1;
             if (digit < 0) {
                 return false;
             }
@@ -149,13 +150,7 @@ public final class Deduplicator {
                 l = l << 4 | digit;
             }
         }
-        if (h == 0 && l == 0) {
-            return false;
-        }
-        high = h;
-        low = l;
-        lastParsed = id;
-        return true;
+        return parsedAs(h, l, id);
     }
 
     /** {@link #parsed(String)} for the id's text as bytes (any byte outside 0-9, a-f and the dashes: not this form). */
@@ -176,8 +171,14 @@ public final class Deduplicator {
         if ((g1 | g2 | g3 | g4 | g5) < 0) {
             return false;
         }
-        long h = g1 << 32 | g2 << 16 | g3;
-        long l = g4 << 48 | g5;
+        return parsedAs(g1 << 32 | g2 << 16 | g3, g4 << 48 | g5, id);
+    }
+
+    /**
+     * Keeps {@code h} and {@code l} as the last id parsed, from {@code id}; false for the nil UUID (all zeros), which
+     * marks an empty slot in the table.
+     */
+    private boolean parsedAs(long h, long l, Object id) {
         if (h == 0 && l == 0) {
             return false;
         }
@@ -192,21 +193,11 @@ public final class Deduplicator {
         long value = 0;
         long invalid = 0;
         for (int i = from; i < to; i++) {
-            long digit = HEX_DIGIT_OF_BYTE[id[i] & 0xFF];
+            long digit = HEX_DIGIT[id[i] & 0xFF];
             value = value << 4 | (digit & 0xF);
             invalid |= digit;
         }
         return invalid < 0 ? -1 : value;
-    }
-
-    /** {@link #HEX_DIGIT} for any byte: -1 for everything but 0-9 and a-f. */
-    private static final byte[] HEX_DIGIT_OF_BYTE = new byte[256];
-
-    static {
-        java.util.Arrays.fill(HEX_DIGIT_OF_BYTE, (byte) -1);
-        for (int i = 0; i < 16; i++) {
-            HEX_DIGIT_OF_BYTE["0123456789abcdef".charAt(i)] = (byte) i;
-        }
     }
 
     /**
