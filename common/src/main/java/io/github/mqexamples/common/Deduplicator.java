@@ -1,5 +1,6 @@
 package io.github.mqexamples.common;
 
+import java.nio.charset.StandardCharsets;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
@@ -94,7 +95,7 @@ public final class Deduplicator {
     }
 
     private static String text(byte[] id) {
-        return new String(id, java.nio.charset.StandardCharsets.UTF_8);
+        return new String(id, StandardCharsets.UTF_8);
     }
 
     public synchronized int size() {
@@ -109,7 +110,7 @@ public final class Deduplicator {
     private long high;
     private long low;
 
-    /** The value of each lowercase hex digit by its code (0-255); -1 for everything else. */
+    /** The value of each lowercase hex digit by its byte (0-255); -1 for everything else. */
     private static final byte[] HEX_DIGIT = new byte[256];
 
     static {
@@ -129,58 +130,34 @@ public final class Deduplicator {
         if (id == lastParsed) {
             return true;
         }
-        if (id.length() != 36 || id.charAt(8) != '-' || id.charAt(13) != '-' || id.charAt(18) != '-'
-                || id.charAt(23) != '-') {
-            return false;
-        }
-        long h = 0;
-        long l = 0;
-        for (int i = 0; i < 36; i++) {
-            if (i == 8 || i == 13 || i == 18 || i == 23) {
-                continue;
-            }
-            char c = id.charAt(i);
-            int digit = c < 256 ? HEX_DIGIT[c] : -1;
-            if (digit < 0) {
-                return false;
-            }
-            if (i < 19) {
-                h = h << 4 | digit;
-            } else {
-                l = l << 4 | digit;
-            }
-        }
-        return parsedAs(h, l, id);
+        // Only 36 characters can be this form. As bytes, a character beyond Latin-1 becomes '?', not a digit.
+        return id.length() == 36 && parsed(id.getBytes(StandardCharsets.ISO_8859_1), id);
     }
 
     /** {@link #parsed(String)} for the id's text as bytes (any byte outside 0-9, a-f and the dashes: not this form). */
     private boolean parsed(byte[] id) {
-        if (id == lastParsed) {
-            return true;
-        }
-        if (id.length != 36 || id[8] != '-' || id[13] != '-' || id[18] != '-' || id[23] != '-') {
+        return id == lastParsed || parsed(id, id);
+    }
+
+    /** Parses {@code text}, the bytes of {@code id}; on success {@code id} is the one {@link #lastParsed}. */
+    private boolean parsed(byte[] text, Object id) {
+        if (text.length != 36 || text[8] != '-' || text[13] != '-' || text[18] != '-' || text[23] != '-') {
             return false;
         }
         // The five groups of digits, each without a branch per digit: a byte that is not a digit shows up as a
         // negative group.
-        long g1 = hex(id, 0, 8);
-        long g2 = hex(id, 9, 13);
-        long g3 = hex(id, 14, 18);
-        long g4 = hex(id, 19, 23);
-        long g5 = hex(id, 24, 36);
+        long g1 = hex(text, 0, 8);
+        long g2 = hex(text, 9, 13);
+        long g3 = hex(text, 14, 18);
+        long g4 = hex(text, 19, 23);
+        long g5 = hex(text, 24, 36);
         if ((g1 | g2 | g3 | g4 | g5) < 0) {
             return false;
         }
-        return parsedAs(g1 << 32 | g2 << 16 | g3, g4 << 48 | g5, id);
-    }
-
-    /**
-     * Keeps {@code h} and {@code l} as the last id parsed, from {@code id}; false for the nil UUID (all zeros), which
-     * marks an empty slot in the table.
-     */
-    private boolean parsedAs(long h, long l, Object id) {
+        long h = g1 << 32 | g2 << 16 | g3;
+        long l = g4 << 48 | g5;
         if (h == 0 && l == 0) {
-            return false;
+            return false; // the nil UUID marks an empty slot in the table
         }
         high = h;
         low = l;
