@@ -1,5 +1,7 @@
 package io.github.mqexamples.common;
 
+import java.nio.charset.StandardCharsets;
+
 /**
  * Numbers written into and read from headers as ASCII decimal digits ("1764645600123456"), straight between a long
  * and bytes: a Kafka header value is bytes, and going through a String would allocate it and its bytes once more
@@ -13,23 +15,34 @@ public final class AsciiNumbers {
     /** {@code value} in decimal, as ASCII bytes: what {@code Long.toString(value).getBytes(US_ASCII)} gives. */
     public static byte[] decimal(long value) {
         if (value == Long.MIN_VALUE) {
-            return Long.toString(value).getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+            return Long.toString(value).getBytes(StandardCharsets.US_ASCII);
         }
         long rest = Math.abs(value);
-        int digits = 1;
-        for (long t = rest; t >= 10; t /= 10) {
-            digits++;
-        }
-        int length = value < 0 ? digits + 1 : digits;
-        byte[] out = new byte[length];
-        for (int i = length - 1; i >= length - digits; i--) {
-            out[i] = (byte) ('0' + rest % 10);
-            rest /= 10;
-        }
-        if (value < 0) {
+        int sign = value < 0 ? 1 : 0;
+        int digits = digits(rest);
+        byte[] out = new byte[sign + digits];
+        if (sign == 1) {
             out[0] = '-';
         }
+        write(rest, out, sign, digits);
         return out;
+    }
+
+    /** How many decimal digits {@code value} (0 or more) has. */
+    static int digits(long value) {
+        int digits = 1;
+        for (long rest = value; rest >= 10; rest /= 10) {
+            digits++;
+        }
+        return digits;
+    }
+
+    /** Writes the {@code digits} decimal digits of {@code value} (0 or more) into {@code out} from {@code at}. */
+    static void write(long value, byte[] out, int at, int digits) {
+        for (int i = at + digits - 1; i >= at; i--) {
+            out[i] = (byte) ('0' + value % 10);
+            value /= 10;
+        }
     }
 
     /**
@@ -44,7 +57,7 @@ public final class AsciiNumbers {
         int from = negative ? 1 : 0;
         if (bytes.length == from || bytes.length - from > 18) { // up to 18 digits cannot overflow a long
             try {
-                return Long.parseLong(new String(bytes, java.nio.charset.StandardCharsets.ISO_8859_1));
+                return Long.parseLong(new String(bytes, StandardCharsets.ISO_8859_1));
             } catch (NumberFormatException e) {
                 return absent;
             }

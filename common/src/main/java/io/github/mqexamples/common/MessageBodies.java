@@ -63,33 +63,18 @@ public final class MessageBodies {
             if (count == 1 || number < 0) {
                 return numbered(message, number, count, size);
             }
-            int digits = digits(number);
+            int digits = AsciiNumbers.digits(number);
             if (size == 0) {
                 byte[] body = Arrays.copyOf(template, numberAt + digits);
-                writeNumber(body, number, digits);
+                AsciiNumbers.write(number, body, numberAt, digits);
                 return body;
             }
             if (numberAt + digits > size) {
                 return numbered(message, number, count, size); // cut: only whole characters
             }
             byte[] body = template.clone();
-            writeNumber(body, number, digits);
+            AsciiNumbers.write(number, body, numberAt, digits);
             return body;
-        }
-
-        private void writeNumber(byte[] body, int number, int digits) {
-            for (int i = numberAt + digits - 1; i >= numberAt; i--) {
-                body[i] = (byte) ('0' + number % 10);
-                number /= 10;
-            }
-        }
-
-        private static int digits(int number) {
-            int digits = 1;
-            for (int n = number; n >= 10; n /= 10) {
-                digits++;
-            }
-            return digits;
         }
     }
 }

@@ -1,6 +1,6 @@
 package io.github.mqexamples.common;
 
-import java.util.UUID;
+import java.nio.charset.StandardCharsets;
 import java.util.concurrent.ThreadLocalRandom;
 
 /**
@@ -16,8 +16,7 @@ public final class MessageIds {
     }
 
     public static String next() {
-        ThreadLocalRandom random = ThreadLocalRandom.current();
-        return new UUID(high(random.nextLong()), low(random.nextLong())).toString();
+        return new String(nextBytes(), StandardCharsets.US_ASCII);
     }
 
     /**
@@ -26,8 +25,8 @@ public final class MessageIds {
      */
     public static byte[] nextBytes() {
         ThreadLocalRandom random = ThreadLocalRandom.current();
-        long high = high(random.nextLong());
-        long low = low(random.nextLong());
+        long high = (random.nextLong() & ~0xF000L) | 0x4000L; // version 4
+        long low = (random.nextLong() & 0x3FFFFFFFFFFFFFFFL) | 0x8000000000000000L; // IETF variant
         byte[] out = new byte[36];
         hex(high >>> 32, out, 0, 8);
         out[8] = '-';
@@ -41,15 +40,7 @@ public final class MessageIds {
         return out;
     }
 
-    private static long high(long random) {
-        return (random & ~0xF000L) | 0x4000L; // version 4
-    }
-
-    private static long low(long random) {
-        return (random & 0x3FFFFFFFFFFFFFFFL) | 0x8000000000000000L; // IETF variant
-    }
-
-    private static final byte[] HEX = "0123456789abcdef".getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+    private static final byte[] HEX = "0123456789abcdef".getBytes(StandardCharsets.US_ASCII);
 
     /** The lowest {@code digits} hex digits of {@code value}, lowercase, into {@code out} from {@code at}. */
     private static void hex(long value, byte[] out, int at, int digits) {
