@@ -74,9 +74,6 @@ public final class BenchmarkApp {
     record Row(String scenario, List<Measure> ours, List<Measure> reference, boolean latency) {
     }
 
-    /** Rounds of each row, for the footnote. */
-    private final java.util.Map<String, Integer> roundsOf = new java.util.LinkedHashMap<>();
-
     private int run(Values values) throws Exception {
         this.v = values;
         this.size = v.integer("size", 1, 10_000_000);
@@ -140,7 +137,6 @@ public final class BenchmarkApp {
     void compare(String scenario, int rounds, Run ours, Run reference) throws Exception {
         // Latency means something only when producer and consumer run together, at a rate below saturation.
         Row row = new Row(scenario, new ArrayList<>(), new ArrayList<>(), scenario.contains("latency"));
-        roundsOf.put(scenario, rounds);
         for (int round = 1; round <= rounds; round++) {
             // Who goes first alternates (ours then the reference, then the other way round): whatever the broker
             // is still busy with from the run before (a quorum queue moving its log into segment files, a deleted
@@ -385,7 +381,7 @@ public final class BenchmarkApp {
                     .append(" | ").append(processSeconds(row))
                     .append(" |\n");
         }
-        java.util.TreeSet<Integer> counts = new java.util.TreeSet<>(roundsOf.values());
+        java.util.TreeSet<Integer> counts = new java.util.TreeSet<>(rows.stream().map(r -> r.ours().size()).toList());
         t.append(String.format(Locale.ROOT, "%nMedians of %s rounds%s; every program and tool ran with -Xmx256m. Whole"
                         + " process: from starting the JVM to its exit, as a person timing the command sees it; a"
                         + " ratio above 1.00x means ours took less time.%n",
